@@ -1,0 +1,400 @@
+//! Small owned byte strings with inline storage, and the hex helpers the JSON form uses.
+//!
+//! Every variable-length field in a TCP header is bounded by the 40-byte option area, so
+//! [`InlineBytes`] keeps its bytes in a fixed array next to a length: parsing a header never
+//! touches the heap for them.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::ser::Serializer;
+use serde::{Deserialize, Serialize};
+
+/// An owned byte string of at most `N` bytes, stored inline (no heap allocation).
+///
+/// Equality, ordering and hashing look only at the bytes in use. In human-readable serde
+/// formats (JSON) it is a lowercase hex string; in binary formats it is a byte string.
+///
+/// ```
+/// use tcpwire::InlineBytes;
+/// let cookie = InlineBytes::<16>::from_slice(&[0xde, 0xad, 0xbe, 0xef]).unwrap();
+/// assert_eq!(cookie.as_slice(), &[0xde, 0xad, 0xbe, 0xef]);
+/// assert_eq!(cookie.to_string(), "deadbeef");
+/// assert!(InlineBytes::<2>::from_slice(&[1, 2, 3]).is_none());
+/// ```
+#[derive(Clone, Copy)]
+pub struct InlineBytes<const N: usize> {
+    len: u8,
+    buf: [u8; N],
+}
+
+impl<const N: usize> InlineBytes<N> {
+    /// The maximum number of bytes this type holds.
+    pub const CAPACITY: usize = N;
+
+    /// An empty byte string.
+    pub const fn new() -> Self {
+        Self {
+            len: 0,
+            buf: [0; N],
+        }
+    }
+
+    /// Copies `bytes`, or returns `None` when there are more than `N` of them.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let mut out = Self::new();
+        out.buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        out.len = u8::try_from(bytes.len()).ok()?;
+        Some(out)
+    }
+
+    /// The bytes held.
+    pub fn as_slice(&self) -> &[u8] {
+        // `len <= N` is an invariant of every constructor; `get` keeps this total anyway.
+        self.buf.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// How many bytes are held.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether no bytes are held.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<const N: usize> Default for InlineBytes<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> std::ops::Deref for InlineBytes<N> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl<const N: usize> AsRef<[u8]> for InlineBytes<N> {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl<const N: usize> PartialEq for InlineBytes<N> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+impl<const N: usize> Eq for InlineBytes<N> {}
+
+impl<const N: usize> PartialOrd for InlineBytes<N> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<const N: usize> Ord for InlineBytes<N> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
+}
+
+impl<const N: usize> std::hash::Hash for InlineBytes<N> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
+impl<const N: usize> fmt::Debug for InlineBytes<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "hex\"{self}\"")
+    }
+}
+
+/// Lowercase hex, two digits per byte.
+impl<const N: usize> fmt::Display for InlineBytes<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, self.as_slice())
+    }
+}
+
+impl<const N: usize> TryFrom<&[u8]> for InlineBytes<N> {
+    type Error = crate::Error;
+    fn try_from(bytes: &[u8]) -> Result<Self, Self::Error> {
+        Self::from_slice(bytes).ok_or(crate::Error::TooLong {
+            what: "byte string",
+            length: bytes.len(),
+            max: N,
+        })
+    }
+}
+
+impl<const N: usize> Serialize for InlineBytes<N> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_bytes(self.as_slice(), serializer)
+    }
+}
+
+impl<'de, const N: usize> Deserialize<'de> for InlineBytes<N> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut out = Self::new();
+        let len = deserialize_bytes_into(deserializer, &mut out.buf)?;
+        out.len = u8::try_from(len).map_err(de::Error::custom)?;
+        Ok(out)
+    }
+}
+
+/// Writes `bytes` as lowercase hex.
+pub(crate) fn write_hex(f: &mut impl fmt::Write, bytes: &[u8]) -> fmt::Result {
+    for b in bytes {
+        write!(f, "{b:02x}")?;
+    }
+    Ok(())
+}
+
+/// `bytes` as a lowercase hex string.
+pub fn to_hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    // Writing into a String cannot fail.
+    let _ = write_hex(&mut s, bytes);
+    s
+}
+
+/// Decodes a hex string (either case, no separators, even length).
+///
+/// ```
+/// assert_eq!(tcpwire::from_hex("00ff10").unwrap(), vec![0x00, 0xff, 0x10]);
+/// assert!(tcpwire::from_hex("0").is_err());
+/// ```
+pub fn from_hex(s: &str) -> Result<Vec<u8>, HexError> {
+    let mut out = Vec::with_capacity(s.len() / 2);
+    decode_hex(s, |b| {
+        out.push(b);
+        true
+    })?;
+    Ok(out)
+}
+
+/// Why a hex string could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HexError {
+    /// The string has an odd number of digits.
+    #[error("hex string has an odd number of digits ({0})")]
+    OddLength(usize),
+    /// A character that is not a hex digit.
+    #[error("invalid hex digit {character:?} at position {position}")]
+    InvalidDigit {
+        /// The offending character.
+        character: char,
+        /// Its index in the string.
+        position: usize,
+    },
+    /// More bytes than the destination holds.
+    #[error("hex string decodes to more than {0} bytes")]
+    TooLong(usize),
+}
+
+fn decode_hex(s: &str, mut push: impl FnMut(u8) -> bool) -> Result<usize, HexError> {
+    let digits = s.as_bytes();
+    if digits.len() % 2 != 0 {
+        return Err(HexError::OddLength(digits.len()));
+    }
+    let digit = |i: usize, c: u8| -> Result<u8, HexError> {
+        (c as char)
+            .to_digit(16)
+            .map(|d| d as u8)
+            .ok_or(HexError::InvalidDigit {
+                character: c as char,
+                position: i,
+            })
+    };
+    let mut n = 0;
+    for (i, pair) in digits.chunks_exact(2).enumerate() {
+        if let [hi, lo] = *pair {
+            let byte = (digit(2 * i, hi)? << 4) | digit(2 * i + 1, lo)?;
+            if !push(byte) {
+                return Err(HexError::TooLong(n));
+            }
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Serializes bytes as a hex string (human-readable formats) or a byte string.
+pub(crate) fn serialize_bytes<S: Serializer>(
+    bytes: &[u8],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    if serializer.is_human_readable() {
+        serializer.collect_str(&HexDisplay(bytes))
+    } else {
+        serializer.serialize_bytes(bytes)
+    }
+}
+
+struct HexDisplay<'a>(&'a [u8]);
+impl fmt::Display for HexDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(f, self.0)
+    }
+}
+
+/// Deserializes a hex string, byte string or sequence of numbers into `buf`, returning the
+/// number of bytes written; more than `buf.len()` bytes is an error.
+pub(crate) fn deserialize_bytes_into<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    buf: &mut [u8],
+) -> Result<usize, D::Error> {
+    struct Into<'b>(&'b mut [u8]);
+    impl<'de> Visitor<'de> for Into<'_> {
+        type Value = usize;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "a hex string or byte string of at most {} bytes",
+                self.0.len()
+            )
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
+            let mut slots = self.0.iter_mut();
+            decode_hex(v, |b| match slots.next() {
+                Some(slot) => {
+                    *slot = b;
+                    true
+                }
+                None => false,
+            })
+            .map_err(E::custom)
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<usize, E> {
+            let cap = self.0.len();
+            let dst = self
+                .0
+                .get_mut(..v.len())
+                .ok_or_else(|| E::custom(HexError::TooLong(cap)))?;
+            dst.copy_from_slice(v);
+            Ok(v.len())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+            let cap = self.0.len();
+            let mut n = 0;
+            while let Some(b) = seq.next_element::<u8>()? {
+                let slot = self
+                    .0
+                    .get_mut(n)
+                    .ok_or_else(|| de::Error::custom(HexError::TooLong(cap)))?;
+                *slot = b;
+                n += 1;
+            }
+            Ok(n)
+        }
+    }
+    if deserializer.is_human_readable() {
+        deserializer.deserialize_str(Into(buf))
+    } else {
+        deserializer.deserialize_bytes(Into(buf))
+    }
+}
+
+/// serde `with` module: `Vec<u8>` as hex (human-readable) or bytes.
+pub(crate) mod hex_vec {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        serialize_bytes(v, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a hex string or byte string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+                from_hex(v).map_err(E::custom)
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(out)
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_str(V)
+        } else {
+            d.deserialize_byte_buf(V)
+        }
+    }
+}
+
+/// serde `with` module: `[u8; N]` as hex (human-readable) or bytes.
+pub(crate) mod hex_array {
+    use super::*;
+
+    pub fn serialize<S: Serializer, const N: usize>(v: &[u8; N], s: S) -> Result<S::Ok, S::Error> {
+        serialize_bytes(v, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
+        d: D,
+    ) -> Result<[u8; N], D::Error> {
+        let mut out = [0u8; N];
+        let n = deserialize_bytes_into(d, &mut out)?;
+        if n != N {
+            return Err(de::Error::invalid_length(
+                n,
+                &"exactly the field's byte count",
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// serde `with` module: `u64` as a decimal string in human-readable formats, so readers that
+/// hold numbers as doubles (jq, JavaScript) do not corrupt values above 2^53.
+#[allow(dead_code)] // used by the MPTCP types
+pub(crate) mod u64_string {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(v)
+        } else {
+            s.serialize_u64(*v)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = u64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a u64 as a decimal string or number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+                v.parse().map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+                Ok(v)
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_any(V)
+        } else {
+            d.deserialize_u64(V)
+        }
+    }
+}

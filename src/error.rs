@@ -1,0 +1,298 @@
+//! Errors, and the reasons an option is malformed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong parsing or writing a TCP header.
+///
+/// Every variant says what was seen and what was allowed, so the message can be acted on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Fewer than 20 bytes: not even a fixed header.
+    #[error("truncated TCP header: {available} bytes given, the fixed header needs 20")]
+    TooShort {
+        /// How many bytes were given.
+        available: usize,
+    },
+    /// A data offset below 5 (a header shorter than its own fixed part).
+    #[error("data offset {data_offset} ({} bytes) is below the minimum of 5 (20 bytes)", usize::from(*data_offset) * 4)]
+    DataOffsetTooSmall {
+        /// The raw 4-bit data offset.
+        data_offset: u8,
+    },
+    /// The data offset points past the end of the input.
+    #[error("data offset {data_offset} says the header is {} bytes, but only {available} bytes were given", usize::from(*data_offset) * 4)]
+    DataOffsetBeyondInput {
+        /// The raw 4-bit data offset.
+        data_offset: u8,
+        /// How many bytes were given.
+        available: usize,
+    },
+    /// Strict parsing met an option that lossless parsing would keep as malformed.
+    #[error("option kind {kind} ({}) at header offset {offset}: {reason}", crate::registry::TcpOptionKind::from(*kind).name())]
+    MalformedOption {
+        /// The option's kind byte.
+        kind: u8,
+        /// Offset of the kind byte from the start of the TCP header.
+        offset: usize,
+        /// What was wrong.
+        reason: MalformedReason,
+    },
+    /// The options and padding do not fill the area the data offset declares.
+    #[error("options and padding take {actual} bytes, but data offset {data_offset} declares an option area of {} bytes", (usize::from(*data_offset) * 4).saturating_sub(20))]
+    OptionAreaMismatch {
+        /// The raw 4-bit data offset.
+        data_offset: u8,
+        /// Bytes the options and padding encode to.
+        actual: usize,
+    },
+    /// More than 40 bytes of options: no data offset can describe them.
+    #[error("options take {length} bytes; a TCP header has room for at most 40")]
+    OptionsTooLong {
+        /// Bytes the options and padding encode to.
+        length: usize,
+    },
+    /// A value that has no encoding on the wire (a field wider than its bits, a list too long).
+    #[error("cannot encode {what}: {detail}")]
+    Unencodable {
+        /// The element that cannot be written (an option type or header field).
+        what: &'static str,
+        /// Why not.
+        detail: String,
+    },
+    /// A byte string longer than the field holds.
+    #[error("{what} of {length} bytes is longer than the maximum of {max}")]
+    TooLong {
+        /// The field.
+        what: &'static str,
+        /// Its length.
+        length: usize,
+        /// The maximum allowed.
+        max: usize,
+    },
+    /// The caller's buffer is too small for the serialized header.
+    #[error("buffer of {available} bytes is too small: {needed} bytes needed")]
+    BufferTooSmall {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes available.
+        available: usize,
+    },
+}
+
+/// Why an option was kept as [`TcpOption::Malformed`](crate::TcpOption::Malformed).
+///
+/// The first three are framing errors: the option's length cannot be trusted, so the malformed
+/// option spans the rest of the option area. The others leave the framing intact, and parsing
+/// continues after the option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MalformedReason {
+    /// The kind byte is the last byte of the option area: there is no length byte.
+    MissingLength,
+    /// The length byte is 0 or 1 (it must count at least the kind and length bytes).
+    LengthBelowTwo {
+        /// The length byte.
+        length: u8,
+    },
+    /// The length byte says the option runs past the end of the option area.
+    Overrun {
+        /// The length byte.
+        length: u8,
+        /// Bytes left in the option area, from the kind byte on.
+        available: u8,
+    },
+    /// A known kind (or MPTCP subtype) with a length its specification does not allow.
+    BadLength {
+        /// The length byte.
+        length: u8,
+        /// The lengths that are allowed here.
+        allowed: LengthSet,
+    },
+}
+
+impl MalformedReason {
+    /// Whether the reason is a framing error, after which the option's length cannot be trusted
+    /// and the malformed option runs to the end of the option area.
+    pub fn is_framing(&self) -> bool {
+        matches!(
+            self,
+            Self::MissingLength | Self::LengthBelowTwo { .. } | Self::Overrun { .. }
+        )
+    }
+
+    /// A short snake_case name for the reason, for counting and tables.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::MissingLength => "missing_length",
+            Self::LengthBelowTwo { .. } => "length_below_two",
+            Self::Overrun { .. } => "overrun",
+            Self::BadLength { .. } => "bad_length",
+        }
+    }
+}
+
+impl fmt::Display for MalformedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingLength => f.write_str("no length byte before the end of the option area"),
+            Self::LengthBelowTwo { length } => {
+                write!(
+                    f,
+                    "length byte {length} is below 2 (it must count the kind and length bytes)"
+                )
+            }
+            Self::Overrun { length, available } => write!(
+                f,
+                "length {length} runs past the end of the option area ({available} bytes left)"
+            ),
+            Self::BadLength { length, allowed } => {
+                write!(
+                    f,
+                    "length {length} is not allowed here (allowed: {allowed})"
+                )
+            }
+        }
+    }
+}
+
+/// A set of option lengths (0..=63), used to say which lengths an option may have.
+///
+/// Displayed compactly, e.g. `10, 18, 26 or 34`, `4..=40`.
+///
+/// ```
+/// use tcpwire::LengthSet;
+/// let sack = LengthSet::of(&[10, 18, 26, 34]);
+/// assert!(sack.contains(18) && !sack.contains(12));
+/// assert_eq!(sack.to_string(), "10, 18, 26 or 34");
+/// assert_eq!(LengthSet::range(6, 18).with(2).to_string(), "2 or 6..=18");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct LengthSet(u64);
+
+impl LengthSet {
+    /// The empty set.
+    pub const EMPTY: Self = Self(0);
+
+    /// The set holding exactly `length`.
+    pub const fn exactly(length: u8) -> Self {
+        Self::EMPTY.with(length)
+    }
+
+    /// The set of the given lengths (values over 63 are ignored).
+    pub const fn of(lengths: &[u8]) -> Self {
+        let mut set = Self::EMPTY;
+        let mut i = 0;
+        while i < lengths.len() {
+            set = set.with(lengths[i]);
+            i += 1;
+        }
+        set
+    }
+
+    /// All lengths from `min` to `max` inclusive.
+    pub const fn range(min: u8, max: u8) -> Self {
+        let mut set = Self::EMPTY;
+        let mut l = min;
+        while l <= max && l < 64 {
+            set = set.with(l);
+            l += 1;
+        }
+        set
+    }
+
+    /// This set with `length` added.
+    pub const fn with(self, length: u8) -> Self {
+        if length < 64 {
+            Self(self.0 | 1 << length)
+        } else {
+            self
+        }
+    }
+
+    /// Whether `length` is in the set.
+    pub const fn contains(self, length: u8) -> bool {
+        length < 64 && self.0 & (1 << length) != 0
+    }
+
+    /// The lengths in the set, smallest first.
+    pub fn iter(self) -> impl Iterator<Item = u8> {
+        (0u8..64).filter(move |&l| self.contains(l))
+    }
+
+    /// Runs of consecutive lengths, as (first, last) pairs.
+    fn runs(self) -> impl Iterator<Item = (u8, u8)> {
+        let mut it = self.iter().peekable();
+        std::iter::from_fn(move || {
+            let first = it.next()?;
+            let mut last = first;
+            while it.peek() == Some(&(last + 1)) {
+                last += 1;
+                it.next();
+            }
+            Some((first, last))
+        })
+    }
+}
+
+impl fmt::Display for LengthSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let runs: Vec<(u8, u8)> = self.runs().collect();
+        if runs.is_empty() {
+            return f.write_str("none");
+        }
+        for (i, (first, last)) in runs.iter().enumerate() {
+            if i > 0 {
+                f.write_str(if i + 1 == runs.len() { " or " } else { ", " })?;
+            }
+            match last - first {
+                0 => write!(f, "{first}")?,
+                1 => write!(f, "{first}, {last}")?,
+                _ => write!(f, "{first}..={last}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for LengthSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LengthSet({self})")
+    }
+}
+
+/// A list of the lengths, e.g. `[10, 18, 26, 34]`.
+impl Serialize for LengthSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for LengthSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = LengthSet;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of option lengths below 64")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<LengthSet, A::Error> {
+                let mut set = LengthSet::EMPTY;
+                while let Some(l) = seq.next_element::<u8>()? {
+                    if l >= 64 {
+                        return Err(serde::de::Error::custom("option length above 63"));
+                    }
+                    set = set.with(l);
+                }
+                Ok(set)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}

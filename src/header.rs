@@ -1,0 +1,560 @@
+//! The TCP header and segment: [`TcpHeader`], [`TcpSegment`], [`Flags`], parsed and written
+//! side by side.
+
+use std::fmt;
+use std::io::Write;
+
+use cookie_factory::bytes::{be_u16 as gen_u16, be_u32 as gen_u32, be_u8 as gen_u8};
+use cookie_factory::combinator::slice as gen_slice;
+use cookie_factory::sequence::tuple as gen_tuple;
+use cookie_factory::{GenResult, SerializeFn, WriteContext};
+use nom::number::complete::{be_u16, be_u32, be_u8};
+use nom::Parser;
+use serde::{Deserialize, Serialize};
+
+use crate::bytes::{hex_vec, InlineBytes};
+use crate::error::Error;
+use crate::option::{gen_option, parse_options, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA};
+
+/// The fixed part of a TCP header, in bytes.
+pub const FIXED_HEADER_LEN: usize = 20;
+
+/// The nine TCP control flags (RFC 9293, AE from RFC 9768), as a set.
+///
+/// ```
+/// use tcpwire::Flags;
+/// let f = Flags::SYN | Flags::ACK;
+/// assert!(f.syn() && f.ack() && !f.fin());
+/// assert_eq!(f.to_string(), "SYN|ACK");
+/// assert_eq!(f.bits(), 0x012);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Flags(u16);
+
+impl Flags {
+    /// FIN: no more data from sender.
+    pub const FIN: Flags = Flags(0x001);
+    /// SYN: synchronize sequence numbers.
+    pub const SYN: Flags = Flags(0x002);
+    /// RST: reset the connection.
+    pub const RST: Flags = Flags(0x004);
+    /// PSH: push function.
+    pub const PSH: Flags = Flags(0x008);
+    /// ACK: the acknowledgment field is significant.
+    pub const ACK: Flags = Flags(0x010);
+    /// URG: the urgent pointer is significant.
+    pub const URG: Flags = Flags(0x020);
+    /// ECE: ECN-Echo.
+    pub const ECE: Flags = Flags(0x040);
+    /// CWR: congestion window reduced.
+    pub const CWR: Flags = Flags(0x080);
+    /// AE: Accurate ECN (RFC 9768); formerly NS, the ECN nonce sum (RFC 3540, historic).
+    pub const AE: Flags = Flags(0x100);
+    /// No flags.
+    pub const EMPTY: Flags = Flags(0);
+    /// All nine flags.
+    pub const ALL: Flags = Flags(0x1ff);
+
+    const NAMES: [(Flags, &'static str); 9] = [
+        (Flags::SYN, "SYN"),
+        (Flags::FIN, "FIN"),
+        (Flags::RST, "RST"),
+        (Flags::PSH, "PSH"),
+        (Flags::ACK, "ACK"),
+        (Flags::URG, "URG"),
+        (Flags::ECE, "ECE"),
+        (Flags::CWR, "CWR"),
+        (Flags::AE, "AE"),
+    ];
+
+    /// The flags as the low 9 bits: AE is bit 8, CWR bit 7, ..., FIN bit 0.
+    pub const fn bits(self) -> u16 {
+        self.0
+    }
+
+    /// The flags from the low 9 bits, or `None` if a higher bit is set.
+    pub const fn from_bits(bits: u16) -> Option<Flags> {
+        if bits & !Self::ALL.0 == 0 {
+            Some(Flags(bits))
+        } else {
+            None
+        }
+    }
+
+    /// The flags from the low 9 bits, ignoring higher bits.
+    pub const fn from_bits_truncate(bits: u16) -> Flags {
+        Flags(bits & Self::ALL.0)
+    }
+
+    /// Whether every flag in `other` is set.
+    pub const fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether no flag is set.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Sets or clears the flags in `other`.
+    pub fn set(&mut self, other: Flags, on: bool) {
+        if on {
+            self.0 |= other.0
+        } else {
+            self.0 &= !other.0
+        }
+    }
+
+    /// Each set flag's upper-case name, in the `Display` order.
+    pub fn iter_names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .into_iter()
+            .filter(move |(f, _)| self.contains(*f))
+            .map(|(_, n)| n)
+    }
+
+    /// AE (former NS).
+    pub const fn ae(self) -> bool {
+        self.contains(Self::AE)
+    }
+    /// CWR.
+    pub const fn cwr(self) -> bool {
+        self.contains(Self::CWR)
+    }
+    /// ECE.
+    pub const fn ece(self) -> bool {
+        self.contains(Self::ECE)
+    }
+    /// URG.
+    pub const fn urg(self) -> bool {
+        self.contains(Self::URG)
+    }
+    /// ACK.
+    pub const fn ack(self) -> bool {
+        self.contains(Self::ACK)
+    }
+    /// PSH.
+    pub const fn psh(self) -> bool {
+        self.contains(Self::PSH)
+    }
+    /// RST.
+    pub const fn rst(self) -> bool {
+        self.contains(Self::RST)
+    }
+    /// SYN.
+    pub const fn syn(self) -> bool {
+        self.contains(Self::SYN)
+    }
+    /// FIN.
+    pub const fn fin(self) -> bool {
+        self.contains(Self::FIN)
+    }
+}
+
+impl std::ops::BitOr for Flags {
+    type Output = Flags;
+    fn bitor(self, rhs: Flags) -> Flags {
+        Flags(self.0 | rhs.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Flags {
+    fn bitor_assign(&mut self, rhs: Flags) {
+        self.0 |= rhs.0
+    }
+}
+
+impl std::ops::BitAnd for Flags {
+    type Output = Flags;
+    fn bitand(self, rhs: Flags) -> Flags {
+        Flags(self.0 & rhs.0)
+    }
+}
+
+/// The set flags joined by `|` in the baseline's order (`SYN|ACK`, `FIN|ACK`, `PSH|ACK`): SYN,
+/// FIN, RST, PSH, ACK, URG, ECE, CWR, AE. An empty set is `-`.
+impl fmt::Display for Flags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("-");
+        }
+        for (i, name) in self.iter_names().enumerate() {
+            if i > 0 {
+                f.write_str("|")?;
+            }
+            f.write_str(name)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Flags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Flags({self})")
+    }
+}
+
+/// The JSON shape of [`Flags`]: one boolean per flag.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Flags")]
+struct FlagsRepr {
+    ae: bool,
+    cwr: bool,
+    ece: bool,
+    urg: bool,
+    ack: bool,
+    psh: bool,
+    rst: bool,
+    syn: bool,
+    fin: bool,
+}
+
+impl Serialize for Flags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FlagsRepr {
+            ae: self.ae(),
+            cwr: self.cwr(),
+            ece: self.ece(),
+            urg: self.urg(),
+            ack: self.ack(),
+            psh: self.psh(),
+            rst: self.rst(),
+            syn: self.syn(),
+            fin: self.fin(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Flags {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = FlagsRepr::deserialize(d)?;
+        let mut f = Flags::EMPTY;
+        for (on, flag) in [
+            (r.ae, Flags::AE),
+            (r.cwr, Flags::CWR),
+            (r.ece, Flags::ECE),
+            (r.urg, Flags::URG),
+            (r.ack, Flags::ACK),
+            (r.psh, Flags::PSH),
+            (r.rst, Flags::RST),
+            (r.syn, Flags::SYN),
+            (r.fin, Flags::FIN),
+        ] {
+            f.set(flag, on);
+        }
+        Ok(f)
+    }
+}
+
+/// A TCP header, every bit of it: the fixed fields as sent (nothing normalised), the ordered
+/// option list, and the padding bytes after an EOL.
+///
+/// ```
+/// use tcpwire::{TcpHeader, TcpOption};
+/// // A bare ACK: ports 443 -> 50000, seq 1, ack 2, data offset 5, window 512.
+/// let bytes = [0x01, 0xbb, 0xc3, 0x50, 0, 0, 0, 1, 0, 0, 0, 2, 0x50, 0x10, 0x02, 0x00, 0, 0, 0, 0];
+/// let h = TcpHeader::parse(&bytes).unwrap();
+/// assert_eq!((h.src_port, h.dst_port, h.seq, h.ack), (443, 50000, 1, 2));
+/// assert!(h.flags.ack() && h.options.is_empty());
+/// assert_eq!(h.to_bytes().unwrap(), bytes);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TcpHeader {
+    /// Source port.
+    pub src_port: u16,
+    /// Destination port.
+    pub dst_port: u16,
+    /// Sequence number.
+    pub seq: u32,
+    /// Acknowledgment number (as sent, whether or not ACK is set).
+    pub ack: u32,
+    /// The raw 4-bit data offset, in 32-bit words (5..=15 when parsed).
+    pub data_offset: u8,
+    /// The 3 reserved bits between the data offset and AE, as sent.
+    pub reserved: u8,
+    /// The control flags.
+    pub flags: Flags,
+    /// Window.
+    pub window: u16,
+    /// Checksum, as sent.
+    pub checksum: u16,
+    /// Urgent pointer (as sent, whether or not URG is set).
+    pub urgent_pointer: u16,
+    /// The options in wire order, repeats included.
+    pub options: OptionList,
+    /// The bytes after an EOL up to the end of the header, as sent (usually zeros).
+    pub padding: InlineBytes<MAX_OPTION_AREA>,
+}
+
+impl TcpHeader {
+    /// Parses a header from the start of `input` (strict: a malformed option is an error).
+    ///
+    /// Bytes after the header (the payload) are ignored; see [`TcpSegment::parse`].
+    pub fn parse(input: &[u8]) -> Result<TcpHeader, Error> {
+        Self::parse_with_mode(input, ParseMode::Strict).map(|(h, _)| h)
+    }
+
+    /// Parses a header from the start of `input`, keeping malformed options as
+    /// [`TcpOption::Malformed`]. Fails only when the fixed header itself is unusable.
+    pub fn parse_lossless(input: &[u8]) -> Result<TcpHeader, Error> {
+        Self::parse_with_mode(input, ParseMode::Lossless).map(|(h, _)| h)
+    }
+
+    /// Parses a header in the given mode, returning it and the bytes after it.
+    pub fn parse_with_mode(input: &[u8], mode: ParseMode) -> Result<(TcpHeader, &[u8]), Error> {
+        type NomErr<'a> = nom::error::Error<&'a [u8]>;
+        let (
+            _,
+            (
+                src_port,
+                dst_port,
+                seq,
+                ack,
+                offset_byte,
+                flag_byte,
+                window,
+                checksum,
+                urgent_pointer,
+            ),
+        ) = (
+            be_u16::<_, NomErr<'_>>,
+            be_u16,
+            be_u32,
+            be_u32,
+            be_u8,
+            be_u8,
+            be_u16,
+            be_u16,
+            be_u16,
+        )
+            .parse(input)
+            .map_err(|_| Error::TooShort {
+                available: input.len(),
+            })?;
+        let data_offset = offset_byte >> 4;
+        if data_offset < 5 {
+            return Err(Error::DataOffsetTooSmall { data_offset });
+        }
+        let header_len = usize::from(data_offset) * 4;
+        let (header_bytes, rest) =
+            input
+                .split_at_checked(header_len)
+                .ok_or(Error::DataOffsetBeyondInput {
+                    data_offset,
+                    available: input.len(),
+                })?;
+        let area = header_bytes.get(FIXED_HEADER_LEN..).unwrap_or_default();
+        let (options, padding) = parse_options(area, FIXED_HEADER_LEN, mode)?;
+        let header = TcpHeader {
+            src_port,
+            dst_port,
+            seq,
+            ack,
+            data_offset,
+            reserved: (offset_byte >> 1) & 0x7,
+            flags: Flags((u16::from(offset_byte & 1) << 8) | u16::from(flag_byte)),
+            window,
+            checksum,
+            urgent_pointer,
+            options,
+            padding,
+        };
+        Ok((header, rest))
+    }
+
+    /// The header length the data offset declares, in bytes.
+    pub fn header_len(&self) -> usize {
+        usize::from(self.data_offset) * 4
+    }
+
+    /// The bytes the options and padding take when written.
+    pub fn options_len(&self) -> usize {
+        self.options
+            .iter()
+            .map(TcpOption::encoded_len)
+            .sum::<usize>()
+            + self.padding.len()
+    }
+
+    /// Whether any option was kept as malformed.
+    pub fn has_malformed(&self) -> bool {
+        self.options.iter().any(TcpOption::is_malformed)
+    }
+
+    /// Checks that the header has an exact encoding that parses back to this very value: the
+    /// fields fit their bits, every option validates, the options and padding fill the area the
+    /// data offset declares, and their order is one parsing produces (EOL only last; padding
+    /// only after an EOL; a malformed option whose length cannot be trusted only last).
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.data_offset > 15 || self.data_offset < 5 {
+            return Err(Error::Unencodable {
+                what: "data offset",
+                detail: format!("{} is outside 5..=15", self.data_offset),
+            });
+        }
+        if self.reserved > 7 {
+            return Err(Error::Unencodable {
+                what: "reserved bits",
+                detail: format!("{} is wider than 3 bits", self.reserved),
+            });
+        }
+        let last = self.options.len().saturating_sub(1);
+        for (i, option) in self.options.iter().enumerate() {
+            option.validate()?;
+            let ends_list = matches!(option, TcpOption::Eol)
+                || matches!(option, TcpOption::Malformed { reason, .. } if reason.is_framing());
+            if ends_list && i != last {
+                return Err(Error::Unencodable {
+                    what: "option list",
+                    detail: format!("{} at position {i} must be the last option", option.name()),
+                });
+            }
+        }
+        if !self.padding.is_empty() && !matches!(self.options.last(), Some(TcpOption::Eol)) {
+            return Err(Error::Unencodable {
+                what: "padding",
+                detail: "padding bytes must follow an EOL option".into(),
+            });
+        }
+        let actual = self.options_len();
+        if actual > MAX_OPTION_AREA {
+            return Err(Error::OptionsTooLong { length: actual });
+        }
+        if FIXED_HEADER_LEN + actual != self.header_len() {
+            return Err(Error::OptionAreaMismatch {
+                data_offset: self.data_offset,
+                actual,
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the header exactly as stored, after [`validate`](Self::validate).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        self.validate()?;
+        let mut out = Vec::with_capacity(self.header_len());
+        gen_into(gen_header(self), &mut out)?;
+        Ok(out)
+    }
+
+    /// Writes the header into `buf`, returning the number of bytes written.
+    pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        self.validate()?;
+        let needed = self.header_len();
+        let available = buf.len();
+        let dst = buf
+            .get_mut(..needed)
+            .ok_or(Error::BufferTooSmall { needed, available })?;
+        gen_into(gen_header(self), dst)?;
+        Ok(needed)
+    }
+}
+
+/// Runs a generator into a writer, mapping cookie-factory's error.
+fn gen_into<W: Write>(f: impl SerializeFn<W>, w: W) -> Result<(), Error> {
+    cookie_factory::gen_simple(f, w)
+        .map(|_| ())
+        .map_err(|e| Error::Unencodable {
+            what: "header",
+            detail: e.to_string(),
+        })
+}
+
+/// The generator for a header: writes it as stored, without checks (see
+/// [`TcpHeader::validate`]).
+pub fn gen_header<'a, W: Write + 'a>(h: &'a TcpHeader) -> impl SerializeFn<W> + 'a {
+    move |mut out: WriteContext<W>| -> GenResult<W> {
+        let offset_byte = (h.data_offset << 4) | ((h.reserved & 0x7) << 1) | (h.flags.0 >> 8) as u8;
+        out = gen_tuple((
+            gen_u16(h.src_port),
+            gen_u16(h.dst_port),
+            gen_u32(h.seq),
+            gen_u32(h.ack),
+            gen_u8(offset_byte),
+            gen_u8((h.flags.0 & 0xff) as u8),
+            gen_u16(h.window),
+            gen_u16(h.checksum),
+            gen_u16(h.urgent_pointer),
+        ))(out)?;
+        for option in &h.options {
+            out = gen_option(option)(out)?;
+        }
+        gen_slice(h.padding.as_slice())(out)
+    }
+}
+
+/// A TCP segment: its header and the payload after it.
+///
+/// ```
+/// use tcpwire::TcpSegment;
+/// let mut bytes = vec![0, 80, 0x9c, 0x40, 0, 0, 0, 7, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0];
+/// bytes.extend_from_slice(b"GET /");
+/// let seg = TcpSegment::parse(&bytes).unwrap();
+/// assert_eq!(seg.payload, b"GET /");
+/// assert_eq!(seg.to_bytes().unwrap(), bytes);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TcpSegment {
+    /// The header.
+    pub header: TcpHeader,
+    /// The bytes after the header.
+    #[serde(with = "hex_vec")]
+    pub payload: Vec<u8>,
+}
+
+impl TcpSegment {
+    /// Parses a segment (strict: a malformed option is an error).
+    pub fn parse(input: &[u8]) -> Result<TcpSegment, Error> {
+        Self::parse_with_mode(input, ParseMode::Strict)
+    }
+
+    /// Parses a segment, keeping malformed options as [`TcpOption::Malformed`].
+    pub fn parse_lossless(input: &[u8]) -> Result<TcpSegment, Error> {
+        Self::parse_with_mode(input, ParseMode::Lossless)
+    }
+
+    /// Parses a segment in the given mode.
+    pub fn parse_with_mode(input: &[u8], mode: ParseMode) -> Result<TcpSegment, Error> {
+        let (header, payload) = TcpHeader::parse_with_mode(input, mode)?;
+        Ok(TcpSegment {
+            header,
+            payload: payload.to_vec(),
+        })
+    }
+
+    /// The segment's length on the wire (header and payload).
+    pub fn len(&self) -> usize {
+        self.header.header_len() + self.payload.len()
+    }
+
+    /// Whether the segment is empty (never true for a valid segment; for symmetry with `len`).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the segment exactly as stored, after [`TcpHeader::validate`].
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        self.header.validate()?;
+        let mut out = Vec::with_capacity(self.len());
+        gen_into(gen_segment(self), &mut out)?;
+        Ok(out)
+    }
+
+    /// Writes the segment into `buf`, returning the number of bytes written.
+    pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        self.header.validate()?;
+        let needed = self.len();
+        let available = buf.len();
+        let dst = buf
+            .get_mut(..needed)
+            .ok_or(Error::BufferTooSmall { needed, available })?;
+        gen_into(gen_segment(self), dst)?;
+        Ok(needed)
+    }
+}
+
+/// The generator for a segment: header as stored, then the payload.
+pub fn gen_segment<'a, W: Write + 'a>(s: &'a TcpSegment) -> impl SerializeFn<W> + 'a {
+    gen_tuple((gen_header(&s.header), gen_slice(&s.payload)))
+}

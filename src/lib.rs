@@ -1,0 +1,35 @@
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+//! tcpwire: TCP segments as owned, typed values, and back into the very same bytes.
+//!
+//! ```
+//! use tcpwire::{TcpSegment, TcpOption};
+//! // A Linux SYN: MSS 1460, SACK permitted, timestamps, NOP, window scale 7.
+//! let bytes = tcpwire::from_hex(
+//!     "c35001bb00000001000000000a02faf00000000002040 5b40402080a0000000100000000010303 07"
+//!         .replace(' ', "").as_str(),
+//! ).unwrap();
+//! let segment = TcpSegment::parse(&bytes).unwrap();
+//! assert!(segment.header.flags.syn());
+//! assert_eq!(segment.header.options[0], TcpOption::Mss { mss: 1460 });
+//! assert_eq!(segment.header.options[4], TcpOption::WindowScale { shift: 7 });
+//! // Every byte comes back out.
+//! assert_eq!(segment.to_bytes().unwrap(), bytes);
+//! ```
+
+mod bytes;
+mod error;
+mod header;
+pub mod mptcp;
+mod option;
+pub mod registry;
+
+pub use bytes::{from_hex, to_hex, HexError, InlineBytes};
+pub use error::{Error, LengthSet, MalformedReason};
+pub use header::{gen_header, gen_segment, Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
+pub use mptcp::MptcpOption;
+pub use option::{
+    allowed_lengths, gen_option, is_decoded_kind, parse_options, AccEcnCounters, Granularity,
+    OptionList, ParseMode, SackBlock, SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
+};
+pub use registry::{AltChecksumAlgorithm, MptcpSubtype, TcpOptionKind, TcpRstReason};
