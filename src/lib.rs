@@ -18,6 +18,8 @@
 //! ```
 
 mod bytes;
+#[cfg(feature = "capture")]
+pub mod capture;
 mod error;
 mod header;
 pub mod mptcp;

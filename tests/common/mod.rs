@@ -1,0 +1,71 @@
+//! Shared test helpers: locating the public corpus and walking the TCP segments of captures.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated, Frame, TcpInFrame};
+
+/// `../shared/corpus-public` next to the project. It exists in CI but not in a user's clone:
+/// without it the caller skips (saying so), and with `CI` set the test fails instead.
+pub fn public_corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-public");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} is missing, and CI is set: the public corpus must be present",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: {} not found (it is present in CI only)",
+        dir.display()
+    );
+    None
+}
+
+/// The capture files (pcap, pcapng, gzip) in a folder, sorted by name.
+pub fn captures_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".pcap") || name.ends_with(".pcapng") || name.ends_with(".pcap.gz")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Counts of what a walk over a capture saw besides TCP segments.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Skipped {
+    pub fragments: usize,
+    pub not_tcp: usize,
+    pub malformed_below_tcp: usize,
+    pub bad_records: usize,
+}
+
+/// Calls `f` for every TCP segment in the capture; returns what was skipped.
+pub fn for_each_tcp(path: &Path, mut f: impl FnMut(&Frame, &TcpInFrame<'_>)) -> Skipped {
+    let mut skipped = Skipped::default();
+    let reader = CaptureReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for frame in reader {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(_) => {
+                skipped.bad_records += 1;
+                continue;
+            }
+        };
+        match find_tcp(frame.linktype, &frame.data) {
+            Decapsulated::Tcp(tcp) => f(&frame, &tcp),
+            Decapsulated::Fragment => skipped.fragments += 1,
+            Decapsulated::Malformed(_) => skipped.malformed_below_tcp += 1,
+            _ => skipped.not_tcp += 1,
+        }
+    }
+    skipped
+}
