@@ -6,8 +6,7 @@
 //! use tcpwire::{TcpSegment, TcpOption};
 //! // A Linux SYN: MSS 1460, SACK permitted, timestamps, NOP, window scale 7.
 //! let bytes = tcpwire::from_hex(
-//!     "c35001bb00000001000000000a02faf00000000002040 5b40402080a0000000100000000010303 07"
-//!         .replace(' ', "").as_str(),
+//!     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
 //! ).unwrap();
 //! let segment = TcpSegment::parse(&bytes).unwrap();
 //! assert!(segment.header.flags.syn());
@@ -35,3 +34,8 @@ pub use option::{
     OptionList, ParseMode, SackBlock, SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
 };
 pub use registry::{AltChecksumAlgorithm, MptcpSubtype, TcpOptionKind, TcpRstReason};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
