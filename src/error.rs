@@ -1,6 +1,7 @@
 //! Errors, and the reasons an option is malformed.
 
 use std::fmt;
+use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +72,14 @@ pub enum Error {
         length: usize,
         /// The maximum allowed.
         max: usize,
+    },
+    /// A pseudo-header needs two addresses of one IP version; these are of different versions.
+    #[error("source {src} and destination {dst} are of different IP versions: a checksum pseudo-header needs two IPv4 or two IPv6 addresses")]
+    AddressFamilyMismatch {
+        /// The source address given.
+        src: IpAddr,
+        /// The destination address given.
+        dst: IpAddr,
     },
     /// The caller's buffer is too small for the serialized header.
     #[error("buffer of {available} bytes is too small: {needed} bytes needed")]

@@ -113,6 +113,42 @@ impl Flags {
             .map(|(_, n)| n)
     }
 
+    /// Each set flag on its own, in the `Display` order (SYN, FIN, RST, PSH, ACK, URG, ECE,
+    /// CWR, AE).
+    ///
+    /// ```
+    /// use tcpwire::Flags;
+    /// let set: Vec<Flags> = (Flags::ACK | Flags::SYN).iter().collect();
+    /// assert_eq!(set, [Flags::SYN, Flags::ACK]);
+    /// ```
+    pub fn iter(self) -> impl Iterator<Item = Flags> {
+        Self::NAMES
+            .into_iter()
+            .map(|(f, _)| f)
+            .filter(move |f| self.contains(*f))
+    }
+
+    /// The 12 bits after the data offset, as the IANA "TCP Header Flags" registry numbers
+    /// them (bits 4..=15 of the header's 16-bit word at offset 12): the 3 `reserved` bits
+    /// (bits 11..=9 of the result; only their low 3 bits are used), then AE (bit 8), CWR, ECE,
+    /// URG, ACK, PSH, RST, SYN, FIN (bit 0).
+    ///
+    /// ```
+    /// use tcpwire::Flags;
+    /// assert_eq!((Flags::SYN | Flags::ACK).to_word12(0), 0x012);
+    /// assert_eq!(Flags::AE.to_word12(0b101), 0xb00);
+    /// assert_eq!(Flags::from_word12(0xb12), (Flags::SYN | Flags::ACK | Flags::AE, 0b101));
+    /// ```
+    pub const fn to_word12(self, reserved: u8) -> u16 {
+        ((reserved as u16 & 0x7) << 9) | self.0
+    }
+
+    /// The flags and the 3 reserved bits from the 12 bits after the data offset (see
+    /// [`to_word12`](Self::to_word12)); bits above the low 12 are ignored.
+    pub const fn from_word12(word: u16) -> (Flags, u8) {
+        (Flags(word & Self::ALL.0), ((word >> 9) & 0x7) as u8)
+    }
+
     /// AE (former NS).
     pub const fn ae(self) -> bool {
         self.contains(Self::AE)
@@ -361,6 +397,31 @@ impl TcpHeader {
             padding,
         };
         Ok((header, rest))
+    }
+
+    /// The control flags that are set: the baseline's `connection` view (there an `IntFlag`
+    /// built from the flag bits; AE is included here, where the baseline leaves NS/AE out).
+    /// Iterate with [`Flags::iter`], display as `SYN|ACK`.
+    ///
+    /// ```
+    /// use tcpwire::{Flags, TcpHeader};
+    /// let h = TcpHeader::builder().syn().ack().build().unwrap();
+    /// assert_eq!(h.connection(), Flags::SYN | Flags::ACK);
+    /// assert_eq!(h.connection().to_string(), "SYN|ACK");
+    /// ```
+    pub fn connection(&self) -> Flags {
+        self.flags
+    }
+
+    /// The 12 bits after the data offset: reserved bits and flags (see [`Flags::to_word12`]).
+    pub fn flags_word(&self) -> u16 {
+        self.flags.to_word12(self.reserved)
+    }
+
+    /// Sets the reserved bits and flags from the 12 bits after the data offset (see
+    /// [`Flags::from_word12`]; bits above the low 12 are ignored).
+    pub fn set_flags_word(&mut self, word: u16) {
+        (self.flags, self.reserved) = Flags::from_word12(word);
     }
 
     /// The header length the data offset declares, in bytes.

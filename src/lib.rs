@@ -16,16 +16,22 @@
 //! assert_eq!(segment.to_bytes().unwrap(), bytes);
 //! ```
 
+pub mod builder;
 mod bytes;
 #[cfg(feature = "capture")]
 pub mod capture;
+pub mod checksum;
+pub mod codec;
 mod error;
 mod header;
 pub mod mptcp;
 mod option;
+pub mod ports;
 pub mod registry;
 
+pub use builder::{Builder, TcpHeaderBuilder, TcpSegmentBuilder};
 pub use bytes::{from_hex, to_hex, HexError, InlineBytes};
+pub use codec::{CustomOption, OptionCodec, Parser};
 pub use error::{Error, LengthSet, MalformedReason};
 pub use header::{gen_header, gen_segment, Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
 pub use mptcp::MptcpOption;

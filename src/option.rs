@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 use crate::bytes::{hex_array, InlineBytes};
+use crate::codec::CustomOption;
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::mptcp::MptcpOption;
 use crate::registry::{AltChecksumAlgorithm, TcpOptionKind};
@@ -207,6 +208,9 @@ pub enum TcpOption {
         /// The bytes after Kind and Length.
         data: InlineBytes<38>,
     },
+    /// An option decoded by a codec registered with a [`Parser`](crate::Parser), kept with its
+    /// exact bytes (never produced by the default parsers).
+    Custom(CustomOption),
     /// An option that breaks its framing or its specification, kept byte for byte.
     Malformed {
         /// The kind byte.
@@ -791,6 +795,7 @@ impl TcpOption {
             Self::Eno { .. } => 69,
             Self::AccEcnOrder0(_) => 172,
             Self::AccEcnOrder1(_) => 174,
+            Self::Custom(c) => c.kind(),
             Self::ExperimentalFastOpen { kind, .. }
             | Self::Experiment { kind, .. }
             | Self::Unknown { kind, .. }
@@ -809,6 +814,7 @@ impl TcpOption {
             Self::ExperimentalFastOpen { .. } => "experimental_fast_open",
             Self::Experiment { .. } => "experiment",
             Self::Unknown { .. } => "unknown",
+            Self::Custom(_) => "custom",
             Self::Malformed { .. } => "malformed",
             other => other.option_kind().name(),
         }
@@ -846,6 +852,7 @@ impl TcpOption {
             }
             Self::ExperimentalFastOpen { cookie, .. } => 4 + cookie.len(),
             Self::Experiment { data, .. } => 4 + data.len(),
+            Self::Custom(c) => c.bytes().len(),
             Self::Malformed { bytes, .. } => bytes.len(),
         }
     }
@@ -939,6 +946,7 @@ impl TcpOption {
                 format!("kind {kind} is decoded by this crate; use its own variant"),
             ),
             Self::Mptcp(m) => m.validate(),
+            Self::Custom(c) => c.validate(),
             Self::Malformed { kind, bytes, .. } => {
                 if bytes.first() != Some(kind) {
                     fail(
@@ -1041,6 +1049,7 @@ pub fn gen_option<'a, W: Write + 'a>(option: &'a TcpOption) -> impl SerializeFn<
                 gen_slice(data.as_slice()),
             ))(out),
             TcpOption::Unknown { kind, data } => gen_opaque(*kind, data)(out),
+            TcpOption::Custom(c) => gen_slice(c.bytes())(out),
             TcpOption::Malformed { bytes, .. } => gen_slice(bytes.as_slice())(out),
         }
     }
