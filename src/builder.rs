@@ -400,7 +400,8 @@ mod tests {
 
     #[test]
     fn every_flag_setter_sets_its_flag_only() {
-        let cases: [(fn(TcpHeaderBuilder) -> TcpHeaderBuilder, Flags); 9] = [
+        type Setter = fn(TcpHeaderBuilder) -> TcpHeaderBuilder;
+        let cases: [(Setter, Flags); 9] = [
             (|b| b.fin(), Flags::FIN),
             (|b| b.syn(), Flags::SYN),
             (|b| b.rst(), Flags::RST),

@@ -577,7 +577,8 @@ mod tests {
         // A jumbogram length: the 32-bit field holds it; both halves are summed.
         assert_eq!(
             v6.sum(0x1_0002).unwrap(),
-            2 * 1 + 1 + 2 + u64::from(PROTOCOL_TCP) // ::1 twice, then 0x0001 and 0x0002
+            // ::1 twice, then the length's halves 0x0001 and 0x0002, then the protocol.
+            1 + 1 + 1 + 2 + u64::from(PROTOCOL_TCP)
         );
     }
 
