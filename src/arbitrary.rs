@@ -533,7 +533,7 @@ fn area_end(g: &mut Gen, least: usize) -> usize {
 fn arbitrary_option_area(g: &mut Gen) -> (OptionList, InlineBytes<MAX_OPTION_AREA>) {
     let mut options = OptionList::new();
     let any = |g: &mut Gen, variant: usize| option_variant(g, variant, MAX_OPTION_AREA);
-    match below(g, 12) {
+    match below(g, 16) {
         // No options at all.
         0 => return (options, InlineBytes::new()),
         // 40 NOPs.
@@ -562,11 +562,11 @@ fn arbitrary_option_area(g: &mut Gen) -> (OptionList, InlineBytes<MAX_OPTION_ARE
             options.extend([TcpOption::Nop, TcpOption::Nop]);
             options.push(TcpOption::Sack { blocks });
         }
-        // Anything, as long as it fits.
+        // Anything, as long as it fits in a random budget.
         _ => {
-            let count = below(g, 10);
-            for _ in 0..count {
-                let room = MAX_OPTION_AREA - area_len(&options);
+            let budget = length_in(g, 1, MAX_OPTION_AREA);
+            for _ in 0..below(g, 10) {
+                let room = budget.saturating_sub(area_len(&options));
                 if room == 0 {
                     break;
                 }

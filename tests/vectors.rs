@@ -51,7 +51,8 @@ fn validate_rejects_a_malformed_option_whose_bytes_say_otherwise() {
     .to_bytes()
     .unwrap_err();
     assert!(
-        e.to_string().contains("length 2 is not allowed here (allowed: 6)"),
+        e.to_string()
+            .contains("length 2 is not allowed here (allowed: 6)"),
         "{e}"
     );
     let right = echo(MalformedReason::BadLength {
