@@ -960,16 +960,47 @@ impl TcpOption {
                 format!("kind {kind} is decoded by this crate; use its own variant"),
             ),
             Self::Mptcp(m) => m.validate(),
-            Self::Malformed { kind, bytes, .. } => {
+            Self::Malformed {
+                kind,
+                bytes,
+                reason,
+            } => {
                 if bytes.first() != Some(kind) {
-                    fail(
+                    return fail(
                         "malformed option",
                         format!("its bytes must start with its kind {kind}"),
-                    )
-                } else {
-                    Ok(())
+                    );
+                }
+                // The bytes must be malformed exactly as stated: parsed alone, they give this
+                // very option back (a framing error then also runs to the end of the bytes).
+                match Self::parse_mode(bytes, ParseMode::Lossless) {
+                    Ok((parsed, [])) if parsed == *self => Ok(()),
+                    Ok((Self::Malformed { reason: found, bytes: spanned, .. }, _)) => fail(
+                        "malformed option",
+                        format!(
+                            "bytes {bytes} are stated as \"{reason}\", but parse as \"{found}\" over {} bytes",
+                            spanned.len()
+                        ),
+                    ),
+                    Ok((parsed, _)) => fail(
+                        "malformed option",
+                        format!(
+                            "bytes {bytes} are stated as \"{reason}\", but begin with a well-formed {} option",
+                            parsed.name()
+                        ),
+                    ),
+                    Err(e) => fail("malformed option", format!("bytes {bytes}: {e}")),
                 }
             }
+            Self::AltChecksumRequest {
+                algorithm: AltChecksumAlgorithm::Other(value),
+            } if AltChecksumAlgorithm::from_value(*value).is_known() => fail(
+                "alternate checksum request",
+                format!(
+                    "algorithm Other({value}) is {}: use its named variant",
+                    AltChecksumAlgorithm::from_value(*value).name()
+                ),
+            ),
             _ => Ok(()),
         }
     }
