@@ -16,8 +16,17 @@ pub fn parse_strict(data: &[u8]) {
             assert_eq!(strict, lossless);
             assert_eq!(strict.to_bytes().expect("a parsed segment writes"), data);
         }
-        Err(Error::MalformedOption { offset, kind, reason }) => {
-            let message = Error::MalformedOption { offset, kind, reason }.to_string();
+        Err(Error::MalformedOption {
+            offset,
+            kind,
+            reason,
+        }) => {
+            let message = Error::MalformedOption {
+                offset,
+                kind,
+                reason,
+            }
+            .to_string();
             assert!(message.contains(&format!("offset {offset}")), "{message}");
             let lossless = TcpSegment::parse_lossless(data).expect("only an option was malformed");
             let mut at = FIXED_HEADER_LEN;
@@ -41,7 +50,9 @@ pub fn parse_strict(data: &[u8]) {
 
 /// Lossless parsing never drops a byte; the value survives JSON; each option alone parses back.
 pub fn lossless_roundtrip(data: &[u8]) {
-    let Ok(segment) = TcpSegment::parse_lossless(data) else { return };
+    let Ok(segment) = TcpSegment::parse_lossless(data) else {
+        return;
+    };
     assert_eq!(segment.to_bytes().expect("a lossless value writes"), data);
     let json = serde_json::to_string(&segment).expect("JSON");
     let back: TcpSegment = serde_json::from_str(&json).expect("JSON back");
@@ -60,10 +71,17 @@ pub fn lossless_roundtrip(data: &[u8]) {
 /// JSON in: what decodes re-encodes to the same value, and what validates writes bytes that
 /// parse back to the very same value.
 pub fn json_roundtrip(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(segment) = serde_json::from_str::<TcpSegment>(text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(segment) = serde_json::from_str::<TcpSegment>(text) else {
+        return;
+    };
     let json = serde_json::to_string(&segment).expect("JSON");
-    assert_eq!(serde_json::from_str::<TcpSegment>(&json).expect("JSON back"), segment);
+    assert_eq!(
+        serde_json::from_str::<TcpSegment>(&json).expect("JSON back"),
+        segment
+    );
     if let Ok(bytes) = segment.to_bytes() {
         let parsed = TcpSegment::parse_lossless(&bytes).expect("written bytes parse");
         assert_eq!(parsed, segment);
@@ -73,7 +91,9 @@ pub fn json_roundtrip(data: &[u8]) {
 /// The capture reader on an arbitrary file: terminates, and every TCP segment it finds
 /// round-trips through lossless parsing.
 pub fn capture_reader(data: &[u8]) {
-    let Ok(reader) = CaptureReader::new(std::io::Cursor::new(data.to_vec())) else { return };
+    let Ok(reader) = CaptureReader::new(std::io::Cursor::new(data.to_vec())) else {
+        return;
+    };
     let mut frames = 0usize;
     for frame in reader {
         let Ok(frame) = frame else { break };

@@ -10,13 +10,19 @@ fn replay(target: &str, check: fn(&[u8])) -> usize {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let mut n = 0;
     for dir in ["regressions", "corpus"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
+            continue;
+        };
         let mut files: Vec<_> = entries.map(|e| e.expect("dir entry").path()).collect();
         files.sort();
         for path in files {
             let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let result = std::panic::catch_unwind(|| check(&data));
-            assert!(result.is_ok(), "fuzz input {} fails its check", path.display());
+            assert!(
+                result.is_ok(),
+                "fuzz input {} fails its check",
+                path.display()
+            );
             n += 1;
         }
     }
