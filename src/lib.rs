@@ -16,6 +16,8 @@
 //! assert_eq!(segment.to_bytes().unwrap(), bytes);
 //! ```
 
+#[cfg(feature = "quickcheck")]
+mod arbitrary;
 pub mod builder;
 mod bytes;
 #[cfg(feature = "capture")]

@@ -25,9 +25,10 @@ use crate::registry::{AltChecksumAlgorithm, TcpOptionKind};
 /// The most option bytes a header can carry (data offset 15).
 pub const MAX_OPTION_AREA: usize = 40;
 
-/// The ordered option list of a header. Inline storage for 8 options: real headers (the Linux
-/// SYN has 5, a timestamped SACK ACK 6) never touch the heap.
-pub type OptionList = SmallVec<[TcpOption; 8]>;
+/// The ordered option list of a header. Inline storage for 6 options: real headers (the Linux
+/// SYN has 5, a timestamped SACK ACK 6, the Linux MPTCP SYN 6) never touch the heap; longer
+/// lists (40 NOPs) spill to the heap, bounded by the 40-byte option area.
+pub type OptionList = SmallVec<[TcpOption; 6]>;
 
 /// The SACK blocks of one SACK option (1..=4 on the wire), stored inline.
 pub type SackBlocks = SmallVec<[SackBlock; 4]>;
@@ -659,6 +660,22 @@ pub fn parse_options(
     base_offset: usize,
     mode: ParseMode,
 ) -> Result<(OptionList, InlineBytes<MAX_OPTION_AREA>), Error> {
+    let mut options = OptionList::new();
+    let mut padding = InlineBytes::new();
+    parse_options_into(area, base_offset, mode, &mut options, &mut padding)?;
+    Ok((options, padding))
+}
+
+/// [`parse_options`] into the caller's storage (appending to `options`), so a header can be
+/// built in place.
+#[inline]
+pub(crate) fn parse_options_into(
+    area: &[u8],
+    base_offset: usize,
+    mode: ParseMode,
+    options: &mut OptionList,
+    padding: &mut InlineBytes<MAX_OPTION_AREA>,
+) -> Result<(), Error> {
     if area.len() > MAX_OPTION_AREA {
         return Err(Error::TooLong {
             what: "option area",
@@ -666,33 +683,48 @@ pub fn parse_options(
             max: MAX_OPTION_AREA,
         });
     }
-    let mut options = OptionList::new();
     let mut rest = area;
     while let Some((&kind, after_kind)) = rest.split_first() {
-        let offset = base_offset + (area.len() - rest.len());
-        let (option, next) = match kind {
+        match kind {
             0 => {
-                options.push(TcpOption::Eol);
-                // Lengths are bounded by the area check above.
-                let padding = InlineBytes::from_slice(after_kind).unwrap_or_default();
-                return Ok((options, padding));
+                push_option(options, TcpOption::Eol, rest.len());
+                // The area is at most 40 bytes (checked above), so this always fits.
+                *padding = InlineBytes::from_slice(after_kind).unwrap_or_default();
+                return Ok(());
             }
-            1 => (TcpOption::Nop, after_kind),
-            _ => match frame(kind, rest) {
-                Ok((bytes, next)) => match decode_framed(kind, bytes) {
-                    Ok(option) => (option, next),
-                    Err(reason) => (malformed(kind, bytes, reason, offset, mode)?, next),
-                },
-                Err(reason) => (
-                    malformed(kind, rest, reason, offset, mode)?,
-                    &rest[rest.len()..],
-                ),
+            1 => {
+                push_option(options, TcpOption::Nop, rest.len());
+                rest = after_kind;
+                continue;
+            }
+            _ => {}
+        }
+        let offset = base_offset + (area.len() - rest.len());
+        let (option, next) = match frame(kind, rest) {
+            Ok((bytes, next)) => match decode_framed(kind, bytes) {
+                Ok(option) => (option, next),
+                Err(reason) => (malformed(kind, bytes, reason, offset, mode)?, next),
             },
+            Err(reason) => (
+                malformed(kind, rest, reason, offset, mode)?,
+                &rest[rest.len()..],
+            ),
         };
-        options.push(option);
+        push_option(options, option, rest.len());
         rest = next;
     }
-    Ok((options, InlineBytes::new()))
+    Ok(())
+}
+
+/// Appends to the option list. When the inline storage is full, the list spills to the heap
+/// once, with room for every option the rest of the area could hold (at most 40 in all), so a
+/// header never allocates more than once.
+#[inline]
+fn push_option(options: &mut OptionList, option: TcpOption, bytes_left: usize) {
+    if options.len() == options.inline_size() && !options.spilled() {
+        options.reserve_exact(bytes_left.min(MAX_OPTION_AREA));
+    }
+    options.push(option);
 }
 
 /// Splits the option starting at `rest[0]` (not EOL or NOP) off the area, or says why its
@@ -947,16 +979,47 @@ impl TcpOption {
             ),
             Self::Mptcp(m) => m.validate(),
             Self::Custom(c) => c.validate(),
-            Self::Malformed { kind, bytes, .. } => {
+            Self::Malformed {
+                kind,
+                bytes,
+                reason,
+            } => {
                 if bytes.first() != Some(kind) {
-                    fail(
+                    return fail(
                         "malformed option",
                         format!("its bytes must start with its kind {kind}"),
-                    )
-                } else {
-                    Ok(())
+                    );
+                }
+                // The bytes must be malformed exactly as stated: parsed alone, they give this
+                // very option back (a framing error then also runs to the end of the bytes).
+                match Self::parse_mode(bytes, ParseMode::Lossless) {
+                    Ok((parsed, [])) if parsed == *self => Ok(()),
+                    Ok((Self::Malformed { reason: found, bytes: spanned, .. }, _)) => fail(
+                        "malformed option",
+                        format!(
+                            "bytes {bytes} are stated as \"{reason}\", but parse as \"{found}\" over {} bytes",
+                            spanned.len()
+                        ),
+                    ),
+                    Ok((parsed, _)) => fail(
+                        "malformed option",
+                        format!(
+                            "bytes {bytes} are stated as \"{reason}\", but begin with a well-formed {} option",
+                            parsed.name()
+                        ),
+                    ),
+                    Err(e) => fail("malformed option", format!("bytes {bytes}: {e}")),
                 }
             }
+            Self::AltChecksumRequest {
+                algorithm: AltChecksumAlgorithm::Other(value),
+            } if AltChecksumAlgorithm::from_value(*value).is_known() => fail(
+                "alternate checksum request",
+                format!(
+                    "algorithm Other({value}) is {}: use its named variant",
+                    AltChecksumAlgorithm::from_value(*value).name()
+                ),
+            ),
             _ => Ok(()),
         }
     }
