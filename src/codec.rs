@@ -52,6 +52,7 @@
 use std::any::Any;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::panic::RefUnwindSafe;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -70,9 +71,9 @@ const KIND_MPTCP: u8 = 30;
 ///
 /// The body is the option's bytes after Kind and Length (for MPTCP it starts with the
 /// subtype byte); the Kind and Length bytes are written by the crate.
-pub trait OptionCodec: Send + Sync + 'static {
+pub trait OptionCodec: Send + Sync + RefUnwindSafe + 'static {
     /// The decoded value.
-    type Value: fmt::Debug + Send + Sync + 'static;
+    type Value: fmt::Debug + Send + Sync + RefUnwindSafe + 'static;
 
     /// A snake_case name for the option type (the JSON `"name"`).
     fn name(&self) -> &str;
@@ -93,10 +94,13 @@ pub trait OptionCodec: Send + Sync + 'static {
     }
 }
 
+/// A codec's value with its type erased. `RefUnwindSafe` keeps [`TcpOption`] unwind-safe.
+type AnyValue = dyn Any + Send + Sync + RefUnwindSafe;
+
 /// [`OptionCodec`] with its value type erased.
-trait ErasedCodec: Send + Sync {
+trait ErasedCodec: Send + Sync + RefUnwindSafe {
     fn name(&self) -> &str;
-    fn decode(&self, kind: u8, body: &[u8]) -> Option<Box<dyn Any + Send + Sync>>;
+    fn decode(&self, kind: u8, body: &[u8]) -> Option<Box<AnyValue>>;
     fn encode(&self, value: &(dyn Any + Send + Sync), body: &mut Vec<u8>) -> bool;
     fn to_json(&self, value: &(dyn Any + Send + Sync)) -> Option<serde_json::Value>;
     fn debug(&self, value: &(dyn Any + Send + Sync), f: &mut fmt::Formatter<'_>) -> fmt::Result;
@@ -107,8 +111,8 @@ impl<C: OptionCodec> ErasedCodec for C {
         OptionCodec::name(self)
     }
 
-    fn decode(&self, kind: u8, body: &[u8]) -> Option<Box<dyn Any + Send + Sync>> {
-        OptionCodec::decode(self, kind, body).map(|v| Box::new(v) as Box<dyn Any + Send + Sync>)
+    fn decode(&self, kind: u8, body: &[u8]) -> Option<Box<AnyValue>> {
+        OptionCodec::decode(self, kind, body).map(|v| Box::new(v) as Box<AnyValue>)
     }
 
     fn encode(&self, value: &(dyn Any + Send + Sync), body: &mut Vec<u8>) -> bool {
@@ -155,7 +159,7 @@ struct CustomInner {
     /// The codec's name.
     name: Box<str>,
     /// The codec's value and the codec, or `None` for an opaque option (from JSON).
-    decoded: Option<(Box<dyn Any + Send + Sync>, Arc<dyn ErasedCodec>)>,
+    decoded: Option<(Box<AnyValue>, Arc<dyn ErasedCodec>)>,
 }
 
 impl CustomOption {
@@ -243,10 +247,10 @@ impl CustomOption {
 
     /// The codec's value, if it is a `T` (`None` for another type or an opaque option).
     pub fn value<T: Any>(&self) -> Option<&T> {
-        self.0
-            .decoded
-            .as_ref()
-            .and_then(|(value, _)| (**value).downcast_ref::<T>())
+        self.0.decoded.as_ref().and_then(|(value, _)| {
+            let value: &(dyn Any + Send + Sync) = &**value;
+            value.downcast_ref::<T>()
+        })
     }
 
     /// Whether the option holds no decoded value (it came from JSON).
@@ -633,6 +637,14 @@ fn try_codec(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_and_parsers_stay_thread_and_unwind_safe() {
+        fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+        check::<TcpOption>();
+        check::<CustomOption>();
+        check::<Parser>();
+    }
 
     #[test]
     fn custom_option_is_one_pointer_wide() {
