@@ -584,7 +584,7 @@ fn decode_framed(kind: u8, bytes: &[u8]) -> Result<TcpOption, MalformedReason> {
     }
     let bad = |_| MalformedReason::BadLength { length, allowed };
     let whole = |r: IResult<Body<'_>, TcpOption>| match r {
-        Ok((rest, opt)) if rest.is_empty() => Ok(opt),
+        Ok(([], opt)) => Ok(opt),
         _ => Err(MalformedReason::BadLength { length, allowed }),
     };
     match kind {
@@ -1057,6 +1057,7 @@ struct TaggedOption<'a> {
     option: std::borrow::Cow<'a, TcpOption>,
 }
 
+#[allow(clippy::ptr_arg)] // serde's `serialize_with` passes the field by reference
 fn ser_body<S: serde::Serializer>(
     o: &std::borrow::Cow<'_, TcpOption>,
     s: S,
