@@ -8,7 +8,6 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
-use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated, TcpInFrame};
 use tcpwire::mptcp::{
     AddAddr, Dss, DssMapping, MpCapable, MpCapableFlags, MpJoin, MptcpOption, DSS_LENGTHS,
 };
@@ -1252,58 +1251,6 @@ fn form_key(option: &TcpOption) -> Option<String> {
     }
 }
 
-/// The inner IP packet of a GTP-U (UDP port 2152) T-PDU in an Ethernet frame.
-fn gtp_u_payload(frame: &[u8]) -> Option<&[u8]> {
-    let packet = etherparse::SlicedPacket::from_ethernet(frame).ok()?;
-    let Some(etherparse::TransportSlice::Udp(udp)) = &packet.transport else {
-        return None;
-    };
-    if udp.source_port() != 2152 && udp.destination_port() != 2152 {
-        return None;
-    }
-    let gtp = udp.payload();
-    let flags = *gtp.first()?;
-    // Version 1, protocol type GTP, message type 255 (T-PDU).
-    if flags & 0xf0 != 0x30 || *gtp.get(1)? != 0xff {
-        return None;
-    }
-    let mut offset = 8;
-    if flags & 0x07 != 0 {
-        // Sequence number, N-PDU number and next extension type, then extension headers.
-        offset = 12;
-        let mut next = *gtp.get(11)?;
-        while flags & 0x04 != 0 && next != 0 {
-            let len = usize::from(*gtp.get(offset)?) * 4;
-            if len == 0 {
-                return None;
-            }
-            next = *gtp.get(offset + len - 1)?;
-            offset += len;
-        }
-    }
-    gtp.get(offset..)
-}
-
-/// Every TCP segment of a capture, including those tunnelled in GTP-U (nDPI's captures), which
-/// `common::for_each_tcp` does not open.
-fn for_each_segment(path: &Path, mut f: impl FnMut(u64, &TcpInFrame<'_>)) {
-    let reader = CaptureReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    for frame in reader {
-        let frame = frame.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        match find_tcp(frame.linktype, &frame.data) {
-            Decapsulated::Tcp(tcp) => f(frame.number, &tcp),
-            Decapsulated::NotTcp => {
-                if let Some(inner) = gtp_u_payload(&frame.data) {
-                    if let Decapsulated::Tcp(tcp) = find_tcp(pcap_parser::Linktype::RAW, inner) {
-                        f(frame.number, &tcp);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// Per capture: the count of each MPTCP option form, computed once with this crate and checked
 /// against Wireshark 4.0's decoding (tshark_oracle.sh: subtype, version, flags, IP version or
 /// echo bit, length) and against MANIFEST.tsv.
@@ -1457,7 +1404,8 @@ fn public_corpus_mptcp_options() {
     let mut total = 0usize;
     for (file, expected) in EXPECTED_FORMS {
         let mut forms: BTreeMap<String, usize> = BTreeMap::new();
-        for_each_segment(&dir.join(file), |frame, tcp| {
+        common::for_each_tcp(&dir.join(file), |frame, tcp| {
+            let frame = frame.number;
             let segment = tcp.segment;
             let Ok((lossless, _)) = TcpHeader::parse_with_mode(segment, ParseMode::Lossless) else {
                 return;
