@@ -63,8 +63,9 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use cookie_factory::bytes::be_u8 as gen_u8;
-use cookie_factory::bytes::{be_u16 as gen_u16, be_u32 as gen_u32, be_u64 as gen_u64};
+use cookie_factory::bytes::{
+    be_u16 as gen_u16, be_u32 as gen_u32, be_u64 as gen_u64, be_u8 as gen_u8,
+};
 use cookie_factory::combinator::{cond as gen_cond, slice as gen_slice};
 use cookie_factory::sequence::tuple as gen_tuple;
 use cookie_factory::{GenResult, SerializeFn, WriteContext};

@@ -1082,7 +1082,8 @@ fn size_of_mptcp_option() {
     // 37 inline bytes plus subtype, nibble and length for the opaque subtypes, and 8-byte
     // alignment for the u64 sequence numbers: 48.
     assert!(size <= 48, "MptcpOption grew to {size} bytes");
-    assert!(std::mem::size_of::<TcpOption>() <= 64);
+    // The largest TcpOption is Malformed (40 bytes, kind, reason): MPTCP does not make it grow.
+    assert!(std::mem::size_of::<TcpOption>() <= 56);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1133,6 +1134,57 @@ fn prop_json_round_trip() {
     QuickCheck::new()
         .tests(CASES)
         .quickcheck(prop as fn(MptcpOption) -> bool);
+}
+
+#[test]
+fn generator_reaches_every_subtype_and_length_form() {
+    let mut g = Gen::new(100);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut infinite_mappings = 0;
+    for _ in 0..20_000 {
+        let m = MptcpOption::arbitrary(&mut g);
+        let len = m.encoded_len();
+        seen.insert(match &m {
+            MptcpOption::MpCapable(c) if c.version > 1 => format!("MP_CAPABLE/v2+/len{len}"),
+            MptcpOption::MpCapable(c) => format!("MP_CAPABLE/v{}/len{len}", c.version),
+            MptcpOption::AddAddr(AddAddr::V0 { .. }) => format!("ADD_ADDR/v0/len{len}"),
+            MptcpOption::AddAddr(a) => format!("ADD_ADDR/v1E{}/len{len}", u8::from(a.is_echo())),
+            MptcpOption::RemoveAddr { .. } => "REMOVE_ADDR".into(),
+            MptcpOption::MpExperimental { .. } => "MP_EXPERIMENTAL".into(),
+            MptcpOption::Unassigned { subtype, .. } => format!("unassigned {subtype}"),
+            other => format!("{}/len{len}", other.subtype().iana_name()),
+        });
+        if let MptcpOption::Dss(d) = &m {
+            infinite_mappings += usize::from(d.is_infinite_mapping());
+        }
+    }
+    let mut expected: Vec<String> = Vec::new();
+    expected.extend([12, 20].map(|l| format!("MP_CAPABLE/v0/len{l}")));
+    for v in ["v1", "v2+"] {
+        expected.extend([4, 12, 20, 22, 24].map(|l| format!("MP_CAPABLE/{v}/len{l}")));
+    }
+    expected.extend([12, 16, 24].map(|l| format!("MP_JOIN/len{l}")));
+    expected.extend([4, 8, 12, 14, 16, 18, 20, 22, 24, 26, 28].map(|l| format!("DSS/len{l}")));
+    expected.extend([8, 10, 20, 22].map(|l| format!("ADD_ADDR/v0/len{l}")));
+    expected.extend([16, 18, 28, 30].map(|l| format!("ADD_ADDR/v1E0/len{l}")));
+    expected.extend([8, 10, 20, 22].map(|l| format!("ADD_ADDR/v1E1/len{l}")));
+    expected.extend(["REMOVE_ADDR".into(), "MP_EXPERIMENTAL".into()]);
+    expected.extend([3, 4].map(|l| format!("MP_PRIO/len{l}")));
+    expected.extend([
+        "MP_FAIL/len12".into(),
+        "MP_FASTCLOSE/len12".into(),
+        "MP_TCPRST/len4".into(),
+    ]);
+    expected.extend((9..=14).map(|s| format!("unassigned {s}")));
+    let expected: std::collections::BTreeSet<String> = expected.into_iter().collect();
+    let missing: Vec<&String> = expected.difference(&seen).collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+    let unexpected: Vec<&String> = seen.difference(&expected).collect();
+    assert!(
+        unexpected.is_empty(),
+        "forms outside the specification: {unexpected:?}"
+    );
+    assert!(infinite_mappings > 0);
 }
 
 /// The bytes of one kind-30 option (3..=40 long), biased towards the lengths the subtypes
