@@ -205,7 +205,7 @@ fn check_json(header: &TcpHeader) -> Result<(), Mismatch> {
 /// assert_eq!(locate(&header, 14), Location::Field("window"));
 /// assert_eq!(
 ///     locate(&header, 27),
-///     Location::Option { index: 2, offset: 24, kind: 8, name: "timestamps" },
+///     Location::Option { index: 2, offset: 26, kind: 8, name: "timestamps" },
 /// );
 /// assert_eq!(locate(&header, 40), Location::Payload);
 /// ```
