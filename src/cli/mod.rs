@@ -43,3 +43,15 @@ pub fn write_json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> 
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
+
+/// Prints a message on standard error; on a terminal, first erases the progress line it would
+/// otherwise be appended to.
+pub fn warn(message: &str) {
+    use std::io::IsTerminal;
+    let mut stderr = io::stderr().lock();
+    let _ = if stderr.is_terminal() {
+        writeln!(stderr, "\r\x1b[K{message}")
+    } else {
+        writeln!(stderr, "{message}")
+    };
+}

@@ -208,7 +208,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let mut skipped = Skipped::default();
         let (mut segments, mut errors) = (0u64, 0u64);
         let report_error = |out: &mut super::Out<'_>, frame: u64, error: String| {
-            eprintln!("tcpwire pcap: {name}: frame {frame}: {error}");
+            super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
             write_json_line(out, &ErrorLine { file, frame, error })
         };
         let walked = input.walk(|frame| match examine(frame, mode, &mut skipped) {
