@@ -230,10 +230,9 @@ impl ReaderState {
         match block {
             PcapBlockOwned::LegacyHeader(h) => {
                 let nanos = h.is_nanosecond_precision();
-                // The link type is the low 16 bits; the high bits may carry an FCS length and
-                // flags (as in some of tcpdump's test captures), which tcpdump masks off too.
-                let linktype = Linktype(h.network.0 & 0xffff);
-                self.legacy = Some((linktype, nanos));
+                // The upper 16 bits may carry FCS information (pcap LinkType "additional
+                // information"); the link type proper is the low 16 bits.
+                self.legacy = Some((Linktype(h.network.0 & 0xffff), nanos));
                 None
             }
             PcapBlockOwned::Legacy(b) => {
@@ -348,7 +347,11 @@ pub enum Decapsulated<'a> {
     Malformed(String),
 }
 
-/// Finds the TCP segment in a frame of the given link type.
+/// The UDP port of GTP-U (3GPP TS 29.281), whose tunnels carry user IP packets.
+const GTP_U_PORT: u16 = 2152;
+
+/// Finds the TCP segment in a frame of the given link type. GTP-U tunnels (UDP port 2152, as in
+/// mobile-network captures) are followed to the inner IP packet.
 pub fn find_tcp(linktype: Linktype, data: &[u8]) -> Decapsulated<'_> {
     let sliced = match linktype {
         Linktype::ETHERNET => LaxSlicedPacket::from_ethernet(data).map_err(|e| e.to_string()),
@@ -382,6 +385,21 @@ pub fn find_tcp(linktype: Linktype, data: &[u8]) -> Decapsulated<'_> {
         Ok(p) => p,
         Err(e) => return Decapsulated::Malformed(e),
     };
+    tcp_in_ip(packet, 0)
+}
+
+/// The TCP segment in a sliced IP packet, following at most a few GTP-U tunnels.
+fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
+    if let Some(etherparse::TransportSlice::Udp(udp)) = &packet.transport {
+        if depth < 4 && (udp.destination_port() == GTP_U_PORT || udp.source_port() == GTP_U_PORT) {
+            if let Some(inner) = gtp_u_payload(udp.payload()) {
+                return match LaxSlicedPacket::from_ip(inner) {
+                    Ok(p) => tcp_in_ip(p, depth + 1),
+                    Err(e) => Decapsulated::Malformed(format!("inside GTP-U: {e}")),
+                };
+            }
+        }
+    }
     let (ip_version, src, dst, pseudo, payload, declared_len) = match &packet.net {
         Some(LaxNetSlice::Ipv4(v4)) => {
             let h = v4.header();
@@ -505,4 +523,31 @@ fn ipv6_pseudo_header_addresses(
         }
     }
     (src, dst)
+}
+
+/// The user packet inside a GTPv1-U G-PDU (3GPP TS 29.281 s5), or `None` if `udp_payload` is
+/// not one.
+fn gtp_u_payload(udp_payload: &[u8]) -> Option<&[u8]> {
+    let (&flags, rest) = udp_payload.split_first()?;
+    let (&message_type, _) = rest.split_first()?;
+    // Version 1, protocol type GTP, message type G-PDU.
+    if flags >> 5 != 1 || flags & 0x10 == 0 || message_type != 0xff {
+        return None;
+    }
+    let mut offset = 8;
+    if flags & 0x07 != 0 {
+        // Sequence number (2), N-PDU number (1), next extension header type (1).
+        let mut next_type = *udp_payload.get(11)?;
+        offset = 12;
+        // Each extension header: a length in 4-byte units, content, then the next type.
+        while next_type != 0 {
+            let units = usize::from(*udp_payload.get(offset)?);
+            if units == 0 {
+                return None;
+            }
+            offset += units * 4;
+            next_type = *udp_payload.get(offset - 1)?;
+        }
+    }
+    udp_payload.get(offset..)
 }

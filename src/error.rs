@@ -171,11 +171,14 @@ impl fmt::Display for MalformedReason {
 /// assert_eq!(LengthSet::range(6, 18).with(2).to_string(), "2 or 6..=18");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct LengthSet(u64);
+pub struct LengthSet([u8; 8]);
+
+// A little-endian 64-bit bitmask kept as bytes: byte alignment keeps `MalformedReason`, and so
+// every `TcpOption`, small.
 
 impl LengthSet {
     /// The empty set.
-    pub const EMPTY: Self = Self(0);
+    pub const EMPTY: Self = Self([0; 8]);
 
     /// The set holding exactly `length`.
     pub const fn exactly(length: u8) -> Self {
@@ -207,7 +210,7 @@ impl LengthSet {
     /// This set with `length` added.
     pub const fn with(self, length: u8) -> Self {
         if length < 64 {
-            Self(self.0 | 1 << length)
+            Self((u64::from_le_bytes(self.0) | 1 << length).to_le_bytes())
         } else {
             self
         }
@@ -215,7 +218,7 @@ impl LengthSet {
 
     /// Whether `length` is in the set.
     pub const fn contains(self, length: u8) -> bool {
-        length < 64 && self.0 & (1 << length) != 0
+        length < 64 && u64::from_le_bytes(self.0) & (1 << length) != 0
     }
 
     /// The lengths in the set, smallest first.

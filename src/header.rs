@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::bytes::{hex_vec, InlineBytes};
 use crate::error::Error;
-use crate::option::{gen_option, parse_options, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA};
+use crate::option::{
+    gen_option, parse_options_into, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA,
+};
 
 /// The fixed part of a TCP header, in bytes.
 pub const FIXED_HEADER_LEN: usize = 20;
@@ -292,17 +294,26 @@ impl TcpHeader {
     ///
     /// Bytes after the header (the payload) are ignored; see [`TcpSegment::parse`].
     pub fn parse(input: &[u8]) -> Result<TcpHeader, Error> {
-        Self::parse_with_mode(input, ParseMode::Strict).map(|(h, _)| h)
+        Self::parse_mode(input, ParseMode::Strict)
     }
 
     /// Parses a header from the start of `input`, keeping malformed options as
     /// [`TcpOption::Malformed`]. Fails only when the fixed header itself is unusable.
     pub fn parse_lossless(input: &[u8]) -> Result<TcpHeader, Error> {
-        Self::parse_with_mode(input, ParseMode::Lossless).map(|(h, _)| h)
+        Self::parse_mode(input, ParseMode::Lossless)
     }
 
     /// Parses a header in the given mode, returning it and the bytes after it.
     pub fn parse_with_mode(input: &[u8], mode: ParseMode) -> Result<(TcpHeader, &[u8]), Error> {
+        let header = Self::parse_mode(input, mode)?;
+        let rest = input.get(header.header_len()..).unwrap_or_default();
+        Ok((header, rest))
+    }
+
+    /// Parses a header in the given mode. The value is built in place (no intermediate copies
+    /// of the inline option list), which is what keeps parsing fast.
+    #[inline]
+    pub fn parse_mode(input: &[u8], mode: ParseMode) -> Result<TcpHeader, Error> {
         type NomErr<'a> = nom::error::Error<&'a [u8]>;
         let (
             _,
@@ -337,16 +348,13 @@ impl TcpHeader {
             return Err(Error::DataOffsetTooSmall { data_offset });
         }
         let header_len = usize::from(data_offset) * 4;
-        let (header_bytes, rest) =
-            input
-                .split_at_checked(header_len)
-                .ok_or(Error::DataOffsetBeyondInput {
-                    data_offset,
-                    available: input.len(),
-                })?;
-        let area = header_bytes.get(FIXED_HEADER_LEN..).unwrap_or_default();
-        let (options, padding) = parse_options(area, FIXED_HEADER_LEN, mode)?;
-        let header = TcpHeader {
+        let area = input
+            .get(FIXED_HEADER_LEN..header_len)
+            .ok_or(Error::DataOffsetBeyondInput {
+                data_offset,
+                available: input.len(),
+            })?;
+        let mut header = TcpHeader {
             src_port,
             dst_port,
             seq,
@@ -357,10 +365,17 @@ impl TcpHeader {
             window,
             checksum,
             urgent_pointer,
-            options,
-            padding,
+            options: OptionList::new(),
+            padding: InlineBytes::new(),
         };
-        Ok((header, rest))
+        parse_options_into(
+            area,
+            FIXED_HEADER_LEN,
+            mode,
+            &mut header.options,
+            &mut header.padding,
+        )?;
+        Ok(header)
     }
 
     /// The header length the data offset declares, in bytes.

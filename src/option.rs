@@ -24,9 +24,10 @@ use crate::registry::{AltChecksumAlgorithm, TcpOptionKind};
 /// The most option bytes a header can carry (data offset 15).
 pub const MAX_OPTION_AREA: usize = 40;
 
-/// The ordered option list of a header. Inline storage for 8 options: real headers (the Linux
-/// SYN has 5, a timestamped SACK ACK 6) never touch the heap.
-pub type OptionList = SmallVec<[TcpOption; 8]>;
+/// The ordered option list of a header. Inline storage for 6 options: real headers (the Linux
+/// SYN has 5, a timestamped SACK ACK 6, the Linux MPTCP SYN 6) never touch the heap; longer
+/// lists (40 NOPs) spill to the heap, bounded by the 40-byte option area.
+pub type OptionList = SmallVec<[TcpOption; 6]>;
 
 /// The SACK blocks of one SACK option (1..=4 on the wire), stored inline.
 pub type SackBlocks = SmallVec<[SackBlock; 4]>;
@@ -584,7 +585,7 @@ fn decode_framed(kind: u8, bytes: &[u8]) -> Result<TcpOption, MalformedReason> {
     }
     let bad = |_| MalformedReason::BadLength { length, allowed };
     let whole = |r: IResult<Body<'_>, TcpOption>| match r {
-        Ok((rest, opt)) if rest.is_empty() => Ok(opt),
+        Ok(([], opt)) => Ok(opt),
         _ => Err(MalformedReason::BadLength { length, allowed }),
     };
     match kind {
@@ -655,6 +656,22 @@ pub fn parse_options(
     base_offset: usize,
     mode: ParseMode,
 ) -> Result<(OptionList, InlineBytes<MAX_OPTION_AREA>), Error> {
+    let mut options = OptionList::new();
+    let mut padding = InlineBytes::new();
+    parse_options_into(area, base_offset, mode, &mut options, &mut padding)?;
+    Ok((options, padding))
+}
+
+/// [`parse_options`] into the caller's storage (appending to `options`), so a header can be
+/// built in place.
+#[inline]
+pub(crate) fn parse_options_into(
+    area: &[u8],
+    base_offset: usize,
+    mode: ParseMode,
+    options: &mut OptionList,
+    padding: &mut InlineBytes<MAX_OPTION_AREA>,
+) -> Result<(), Error> {
     if area.len() > MAX_OPTION_AREA {
         return Err(Error::TooLong {
             what: "option area",
@@ -662,33 +679,37 @@ pub fn parse_options(
             max: MAX_OPTION_AREA,
         });
     }
-    let mut options = OptionList::new();
     let mut rest = area;
     while let Some((&kind, after_kind)) = rest.split_first() {
-        let offset = base_offset + (area.len() - rest.len());
-        let (option, next) = match kind {
+        match kind {
             0 => {
                 options.push(TcpOption::Eol);
-                // Lengths are bounded by the area check above.
-                let padding = InlineBytes::from_slice(after_kind).unwrap_or_default();
-                return Ok((options, padding));
+                // The area is at most 40 bytes (checked above), so this always fits.
+                *padding = InlineBytes::from_slice(after_kind).unwrap_or_default();
+                return Ok(());
             }
-            1 => (TcpOption::Nop, after_kind),
-            _ => match frame(kind, rest) {
-                Ok((bytes, next)) => match decode_framed(kind, bytes) {
-                    Ok(option) => (option, next),
-                    Err(reason) => (malformed(kind, bytes, reason, offset, mode)?, next),
-                },
-                Err(reason) => (
-                    malformed(kind, rest, reason, offset, mode)?,
-                    &rest[rest.len()..],
-                ),
+            1 => {
+                options.push(TcpOption::Nop);
+                rest = after_kind;
+                continue;
+            }
+            _ => {}
+        }
+        let offset = base_offset + (area.len() - rest.len());
+        let (option, next) = match frame(kind, rest) {
+            Ok((bytes, next)) => match decode_framed(kind, bytes) {
+                Ok(option) => (option, next),
+                Err(reason) => (malformed(kind, bytes, reason, offset, mode)?, next),
             },
+            Err(reason) => (
+                malformed(kind, rest, reason, offset, mode)?,
+                &rest[rest.len()..],
+            ),
         };
         options.push(option);
         rest = next;
     }
-    Ok((options, InlineBytes::new()))
+    Ok(())
 }
 
 /// Splits the option starting at `rest[0]` (not EOL or NOP) off the area, or says why its
@@ -1057,6 +1078,7 @@ struct TaggedOption<'a> {
     option: std::borrow::Cow<'a, TcpOption>,
 }
 
+#[allow(clippy::ptr_arg)] // serde's `serialize_with` passes the field by reference
 fn ser_body<S: serde::Serializer>(
     o: &std::borrow::Cow<'_, TcpOption>,
     s: S,
