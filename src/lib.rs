@@ -16,6 +16,8 @@
 //! assert_eq!(segment.to_bytes().unwrap(), bytes);
 //! ```
 
+#[cfg(feature = "quickcheck")]
+mod arbitrary;
 mod bytes;
 #[cfg(feature = "capture")]
 pub mod capture;

@@ -683,13 +683,13 @@ pub(crate) fn parse_options_into(
     while let Some((&kind, after_kind)) = rest.split_first() {
         match kind {
             0 => {
-                options.push(TcpOption::Eol);
+                push_option(options, TcpOption::Eol, rest.len());
                 // The area is at most 40 bytes (checked above), so this always fits.
                 *padding = InlineBytes::from_slice(after_kind).unwrap_or_default();
                 return Ok(());
             }
             1 => {
-                options.push(TcpOption::Nop);
+                push_option(options, TcpOption::Nop, rest.len());
                 rest = after_kind;
                 continue;
             }
@@ -706,10 +706,21 @@ pub(crate) fn parse_options_into(
                 &rest[rest.len()..],
             ),
         };
-        options.push(option);
+        push_option(options, option, rest.len());
         rest = next;
     }
     Ok(())
+}
+
+/// Appends to the option list. When the inline storage is full, the list spills to the heap
+/// once, with room for every option the rest of the area could hold (at most 40 in all), so a
+/// header never allocates more than once.
+#[inline]
+fn push_option(options: &mut OptionList, option: TcpOption, bytes_left: usize) {
+    if options.len() == options.inline_size() && !options.spilled() {
+        options.reserve_exact(bytes_left.min(MAX_OPTION_AREA));
+    }
+    options.push(option);
 }
 
 /// Splits the option starting at `rest[0]` (not EOL or NOP) off the area, or says why its
@@ -960,16 +971,47 @@ impl TcpOption {
                 format!("kind {kind} is decoded by this crate; use its own variant"),
             ),
             Self::Mptcp(m) => m.validate(),
-            Self::Malformed { kind, bytes, .. } => {
+            Self::Malformed {
+                kind,
+                bytes,
+                reason,
+            } => {
                 if bytes.first() != Some(kind) {
-                    fail(
+                    return fail(
                         "malformed option",
                         format!("its bytes must start with its kind {kind}"),
-                    )
-                } else {
-                    Ok(())
+                    );
+                }
+                // The bytes must be malformed exactly as stated: parsed alone, they give this
+                // very option back (a framing error then also runs to the end of the bytes).
+                match Self::parse_mode(bytes, ParseMode::Lossless) {
+                    Ok((parsed, [])) if parsed == *self => Ok(()),
+                    Ok((Self::Malformed { reason: found, bytes: spanned, .. }, _)) => fail(
+                        "malformed option",
+                        format!(
+                            "bytes {bytes} are stated as \"{reason}\", but parse as \"{found}\" over {} bytes",
+                            spanned.len()
+                        ),
+                    ),
+                    Ok((parsed, _)) => fail(
+                        "malformed option",
+                        format!(
+                            "bytes {bytes} are stated as \"{reason}\", but begin with a well-formed {} option",
+                            parsed.name()
+                        ),
+                    ),
+                    Err(e) => fail("malformed option", format!("bytes {bytes}: {e}")),
                 }
             }
+            Self::AltChecksumRequest {
+                algorithm: AltChecksumAlgorithm::Other(value),
+            } if AltChecksumAlgorithm::from_value(*value).is_known() => fail(
+                "alternate checksum request",
+                format!(
+                    "algorithm Other({value}) is {}: use its named variant",
+                    AltChecksumAlgorithm::from_value(*value).name()
+                ),
+            ),
             _ => Ok(()),
         }
     }

@@ -910,6 +910,19 @@ fn decode_then_encode_is_the_identity_on_random_segments() {
 }
 
 #[test]
+fn decode_then_encode_is_the_identity_on_generated_values() {
+    // The crate's quickcheck generators reach every option variant and malformed shape.
+    let mut g = quickcheck::Gen::new(40);
+    let inputs: Vec<String> = (0..1000)
+        .map(|_| {
+            let segment = <TcpSegment as quickcheck::Arbitrary>::arbitrary(&mut g);
+            tcpwire::to_hex(&segment.to_bytes().expect("generated values encode"))
+        })
+        .collect();
+    assert_eq!(decode_encode(&inputs), inputs);
+}
+
+#[test]
 fn decode_then_encode_is_the_identity_on_the_public_corpus() {
     let Some(files) = corpus_files() else { return };
     let mut inputs = Vec::new();

@@ -1,0 +1,54 @@
+//! Deterministic replay of the saved fuzz inputs (`fuzz/regressions/<target>/`, and a local
+//! `fuzz/corpus/<target>/` when present) through the very checks the fuzz targets run.
+
+#[path = "../fuzz/checks.rs"]
+mod checks;
+
+use std::path::Path;
+
+fn replay(target: &str, check: fn(&[u8])) -> usize {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut n = 0;
+    for dir in ["regressions", "corpus"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
+            continue;
+        };
+        let mut files: Vec<_> = entries.map(|e| e.expect("dir entry").path()).collect();
+        files.sort();
+        for path in files {
+            let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let result = std::panic::catch_unwind(|| check(&data));
+            assert!(
+                result.is_ok(),
+                "fuzz input {} fails its check",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn parse_strict_inputs() {
+    let n = replay("parse_strict", checks::parse_strict);
+    assert!(n >= 10, "only {n} saved inputs for parse_strict");
+}
+
+#[test]
+fn lossless_roundtrip_inputs() {
+    let n = replay("lossless_roundtrip", checks::lossless_roundtrip);
+    assert!(n >= 10, "only {n} saved inputs for lossless_roundtrip");
+}
+
+#[test]
+fn json_roundtrip_inputs() {
+    let n = replay("json_roundtrip", checks::json_roundtrip);
+    assert!(n >= 10, "only {n} saved inputs for json_roundtrip");
+}
+
+#[test]
+fn capture_reader_inputs() {
+    let n = replay("capture_reader", checks::capture_reader);
+    assert!(n >= 5, "only {n} saved inputs for capture_reader");
+}
