@@ -22,6 +22,7 @@ mod bytes;
 #[cfg(feature = "capture")]
 pub mod capture;
 mod error;
+pub mod harness;
 mod header;
 pub mod mptcp;
 mod option;
