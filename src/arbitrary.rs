@@ -720,19 +720,3 @@ impl Arbitrary for TcpSegment {
         Box::new(shorter.chain(simpler))
     }
 }
-
-// ---------------------------------------------------------------------------------------------
-// TEMPORARY: a stand-in generator for the placeholder `MptcpOption` until the MPTCP work brings
-// its own `impl Arbitrary for MptcpOption` (src/mptcp.rs). DELETE THIS IMPL AT THAT MERGE.
-// It generates only unassigned subtypes (9..=14), which stay valid under any MPTCP decoder.
-
-impl Arbitrary for MptcpOption {
-    fn arbitrary(g: &mut Gen) -> Self {
-        let len = length_in(g, 0, 37);
-        MptcpOption::Unassigned {
-            subtype: u8::try_from(between(g, 9, 14)).unwrap_or(9),
-            nibble: u8::arbitrary(g) & 0xf,
-            data: inline_bytes(g, len),
-        }
-    }
-}

@@ -20,10 +20,13 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::path::Path;
 
-use etherparse::{EtherType, IpNumber, LaxNetSlice, LaxSlicedPacket, LenSource};
+use etherparse::{
+    EtherType, IpNumber, Ipv6ExtensionSlice, Ipv6ExtensionsSlice, LaxNetSlice, LaxSlicedPacket,
+    LenSource,
+};
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
@@ -315,6 +318,12 @@ pub struct TcpInFrame<'a> {
     pub src: IpAddr,
     /// Destination address.
     pub dst: IpAddr,
+    /// The source address the TCP checksum's pseudo-header holds: `src`, or for IPv6 the home
+    /// address of a Mobile IPv6 Home Address option (RFC 6275 s6.3).
+    pub pseudo_header_src: IpAddr,
+    /// The destination address the TCP checksum's pseudo-header holds: `dst`, or for IPv6 the
+    /// final destination named by a routing header with segments left (RFC 8200 s8.1).
+    pub pseudo_header_dst: IpAddr,
     /// The captured bytes of the TCP segment (header and payload; may be cut short).
     pub segment: &'a [u8],
     /// The segment's length as the IP header declares it.
@@ -391,26 +400,27 @@ fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
             }
         }
     }
-    let (ip_version, src, dst, payload, declared_len) = match &packet.net {
+    let (ip_version, src, dst, pseudo, payload, declared_len) = match &packet.net {
         Some(LaxNetSlice::Ipv4(v4)) => {
             let h = v4.header();
             let declared = usize::from(h.total_len()).saturating_sub(h.slice().len());
-            (
-                4,
+            let (src, dst) = (
                 IpAddr::V4(h.source_addr()),
                 IpAddr::V4(h.destination_addr()),
-                v4.payload(),
-                declared,
-            )
+            );
+            (4, src, dst, (src, dst), v4.payload(), declared)
         }
         Some(LaxNetSlice::Ipv6(v6)) => {
             let h = v6.header();
             let declared =
                 usize::from(h.payload_length()).saturating_sub(v6.extensions().slice().len());
+            let (src, dst) = (h.source_addr(), h.destination_addr());
+            let pseudo = ipv6_pseudo_header_addresses(src, dst, v6.extensions());
             (
                 6,
-                IpAddr::V6(h.source_addr()),
-                IpAddr::V6(h.destination_addr()),
+                IpAddr::V6(src),
+                IpAddr::V6(dst),
+                (IpAddr::V6(pseudo.0), IpAddr::V6(pseudo.1)),
                 v6.payload(),
                 declared,
             )
@@ -428,8 +438,10 @@ fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
     if payload.fragmented {
         return Decapsulated::Fragment;
     }
-    // A zero IPv4 total length (TSO captures) or jumbogram: trust the captured bytes.
-    let declared_len = if matches!(payload.len_source, LenSource::Slice) || declared_len == 0 {
+    // A zero IPv4 total length (TSO captures) or jumbogram: trust the captured bytes. A frame
+    // cut short (`incomplete`) keeps the length its IP header declares.
+    let from_slice = matches!(payload.len_source, LenSource::Slice) || declared_len == 0;
+    let declared_len = if from_slice && !payload.incomplete {
         payload.payload.len()
     } else {
         declared_len
@@ -438,10 +450,79 @@ fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
         ip_version,
         src,
         dst,
+        pseudo_header_src: pseudo.0,
+        pseudo_header_dst: pseudo.1,
         segment: payload.payload,
         declared_len,
         truncated: payload.incomplete || payload.payload.len() < declared_len,
     })
+}
+
+/// The addresses an IPv6 upper-layer checksum covers: the home address of a Mobile IPv6 Home
+/// Address option instead of the source (RFC 6275 s6.3), and the final destination of a routing
+/// header with segments left instead of the destination (RFC 8200 s8.1: types 0 and 2 list it
+/// last, a segment routing header (type 4, RFC 8754) first).
+fn ipv6_pseudo_header_addresses(
+    mut src: Ipv6Addr,
+    mut dst: Ipv6Addr,
+    extensions: &Ipv6ExtensionsSlice<'_>,
+) -> (Ipv6Addr, Ipv6Addr) {
+    let address = |bytes: Option<&[u8]>| -> Option<Ipv6Addr> {
+        <[u8; 16]>::try_from(bytes?).ok().map(Ipv6Addr::from)
+    };
+    for extension in extensions.clone() {
+        match extension {
+            Ipv6ExtensionSlice::Routing(routing) => {
+                // Routing type, segments left, then the type's data.
+                let body = routing.payload();
+                let (Some(&routing_type), Some(&segments_left)) = (body.first(), body.get(1))
+                else {
+                    continue;
+                };
+                if segments_left == 0 {
+                    continue;
+                }
+                let final_destination = match routing_type {
+                    // 4 reserved bytes, then the addresses; the final destination is last.
+                    0 | 2 => body
+                        .get(6..)
+                        .and_then(|list| list.len().checked_sub(16).map(|at| (list, at)))
+                        .and_then(|(list, at)| address(list.get(at..at + 16))),
+                    // Last entry, flags, tag, then the segment list; Segment List[0] is last hop.
+                    4 => address(body.get(6..22)),
+                    _ => None,
+                };
+                if let Some(final_destination) = final_destination {
+                    dst = final_destination;
+                }
+            }
+            Ipv6ExtensionSlice::DestinationOptions(options) => {
+                // Type-length-value options; Pad1 (type 0) is a lone byte.
+                let mut rest = options.payload();
+                while let Some((&option_type, after_type)) = rest.split_first() {
+                    if option_type == 0 {
+                        rest = after_type;
+                        continue;
+                    }
+                    let Some((&len, data)) = after_type.split_first() else {
+                        break;
+                    };
+                    let Some((value, next)) = data.split_at_checked(usize::from(len)) else {
+                        break;
+                    };
+                    // Home Address option (RFC 6275 s6.3): type 201, 16 bytes.
+                    if option_type == 201 {
+                        if let Some(home) = address(Some(value)) {
+                            src = home;
+                        }
+                    }
+                    rest = next;
+                }
+            }
+            _ => {}
+        }
+    }
+    (src, dst)
 }
 
 /// The user packet inside a GTPv1-U G-PDU (3GPP TS 29.281 s5), or `None` if `udp_payload` is

@@ -25,6 +25,7 @@ pub mod capture;
 pub mod checksum;
 pub mod codec;
 mod error;
+pub mod harness;
 mod header;
 pub mod mptcp;
 mod option;

@@ -329,15 +329,222 @@ fn compare_option(c: &mut Cmp<'_>, ours: &TcpOption, f: &Value) {
     }
 }
 
-/// MPTCP: the subtype from the option bytes; field by field once the MPTCP AST has landed.
+/// A hex string of ours as the number Wireshark prints for the same bytes.
+fn hex_number(v: &Value) -> Option<u128> {
+    v.as_str().and_then(|h| u128::from_str_radix(h, 16).ok())
+}
+
+/// A JSON boolean of ours as Wireshark's 0/1.
+fn bit(v: &Value) -> Option<u128> {
+    v.as_bool().map(u128::from)
+}
+
+/// A number of ours, which 64-bit values carry as decimal strings.
+fn number(v: &Value) -> Option<u128> {
+    v.as_u64()
+        .map(u128::from)
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+/// MPTCP: every field Wireshark decodes, through tcpwire's JSON names (`src/mptcp.rs` table).
 fn compare_mptcp(c: &mut Cmp<'_>, ours: &TcpOption, f: &Value) {
-    let encoded = ours.to_bytes().unwrap_or_default();
-    let subtype = encoded.get(2).map(|b| b >> 4).unwrap_or(0xff);
+    let j = serde_json::to_value(ours).expect("JSON of an option");
+    let m = |name: &str| format!("tcp.options.mptcp.{name}");
     c.eq(
         "mptcp subtype",
-        subtype,
-        first_int(f, "tcp.options.mptcp.subtype"),
+        &j["subtype"],
+        f.get(m("subtype"))
+            .and_then(|v| v[0].as_str())
+            .and_then(int)
+            .map(|n| n.to_string())
+            .map(|s| Value::from(s.parse::<u64>().unwrap_or(999))),
     );
+    let pair = |c: &mut Cmp<'_>, what: &str, ours: Option<u128>, field: &str| {
+        c.eq(
+            what,
+            format!("{ours:?}"),
+            Some(format!("{:?}", first_int(f, &m(field)))),
+        );
+    };
+    match j["mptcp"].as_str().unwrap_or_default() {
+        "mp_capable" => {
+            pair(c, "version", number(&j["version"]), "version");
+            let fl = &j["flags"];
+            pair(
+                c,
+                "checksum_required",
+                bit(&fl["checksum_required"]),
+                "checksumreq.flags",
+            );
+            pair(
+                c,
+                "extensibility",
+                bit(&fl["extensibility"]),
+                "extensibility.flag",
+            );
+            if j["version"] == 0 {
+                pair(c, "hmac (sha1)", bit(&fl["hmac_sha256"]), "sha1.flag");
+            } else {
+                pair(c, "hmac_sha256", bit(&fl["hmac_sha256"]), "sha256.flag");
+                pair(
+                    c,
+                    "no_subflows_to_source",
+                    bit(&fl["no_subflows_to_source"]),
+                    "nomoresubflows.flag",
+                );
+            }
+            pair(c, "sender_key", hex_number(&j["sender_key"]), "sendkey");
+            pair(c, "receiver_key", hex_number(&j["receiver_key"]), "recvkey");
+            pair(
+                c,
+                "data_level_length",
+                number(&j["data_level_length"]),
+                "datalvllen",
+            );
+            pair(c, "checksum", number(&j["checksum"]), "checksum");
+        }
+        "mp_join" => {
+            pair(c, "address_id", number(&j["address_id"]), "addrid");
+            if j["form"] != "ack" {
+                pair(c, "backup", bit(&j["backup"]), "backup.flag");
+                pair(
+                    c,
+                    "sender_random",
+                    hex_number(&j["sender_random"]),
+                    "sendrand",
+                );
+            }
+            pair(
+                c,
+                "receiver_token",
+                hex_number(&j["receiver_token"]),
+                "recvtok",
+            );
+            pair(
+                c,
+                "sender_truncated_hmac",
+                hex_number(&j["sender_truncated_hmac"]),
+                "sendtrunchmac",
+            );
+            if j["form"] == "ack" {
+                pair(c, "reserved", number(&j["reserved"]), "reserved");
+                c.eq(
+                    "sender_hmac",
+                    j["sender_hmac"].as_str().unwrap_or_default(),
+                    first(f, &m("sendhmac")).map(bytes),
+                );
+            }
+        }
+        "dss" => {
+            pair(c, "data_fin", bit(&j["data_fin"]), "datafin.flag");
+            pair(c, "dsn_8_bytes", bit(&j["dsn_8_bytes"]), "dseqn8.flag");
+            pair(
+                c,
+                "data_ack_8_bytes",
+                bit(&j["data_ack_8_bytes"]),
+                "dataack8.flag",
+            );
+            pair(
+                c,
+                "data ack present",
+                Some(u128::from(!j["data_ack"].is_null())),
+                "dataackpresent.flag",
+            );
+            pair(
+                c,
+                "mapping present",
+                Some(u128::from(!j["mapping"].is_null())),
+                "dseqnpresent.flag",
+            );
+            pair(c, "data_ack", number(&j["data_ack"]), "rawdataack");
+            let map = &j["mapping"];
+            pair(c, "dsn", number(&map["dsn"]), "rawdataseqno");
+            pair(
+                c,
+                "subflow_seq",
+                number(&map["subflow_seq"]),
+                "subflowseqno",
+            );
+            pair(
+                c,
+                "data_level_length",
+                number(&map["data_level_length"]),
+                "datalvllen",
+            );
+            if !map["checksum"].is_null() && f.get(m("checksum")).is_none() {
+                c.explained("DSS checksum: Wireshark 4.0 never shows a 2-byte DSS checksum");
+            } else {
+                pair(c, "dss checksum", number(&map["checksum"]), "checksum");
+            }
+        }
+        "add_addr" => {
+            if j["version"] == 0 {
+                let ipver = if j["address"].as_str().unwrap_or_default().contains(':') {
+                    6
+                } else {
+                    4
+                };
+                pair(c, "ip version", Some(ipver), "ipver");
+            } else {
+                pair(c, "echo", bit(&j["echo"]), "echo");
+            }
+            pair(c, "address_id", number(&j["address_id"]), "addrid");
+            let addr = first(f, &m("ipv4")).or_else(|| first(f, &m("ipv6")));
+            c.eq("address", j["address"].as_str().unwrap_or_default(), addr);
+            pair(c, "port", number(&j["port"]), "port");
+            pair(
+                c,
+                "truncated_hmac",
+                hex_number(&j["truncated_hmac"]),
+                "addaddrtrunchmac",
+            );
+        }
+        "remove_addr" => {
+            let ours: Vec<u128> = j["address_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(number)
+                .collect();
+            let theirs: Vec<u128> = field(f, &m("addrid"))
+                .iter()
+                .filter_map(|s| int(s))
+                .collect();
+            c.eq(
+                "address_ids",
+                format!("{ours:?}"),
+                Some(format!("{theirs:?}")),
+            );
+        }
+        "mp_prio" => {
+            pair(c, "backup", bit(&j["backup"]), "backup.flag");
+            pair(c, "address_id", number(&j["address_id"]), "addrid");
+        }
+        "mp_fail" => pair(c, "dsn", number(&j["dsn"]), "rawdataseqno"),
+        "mp_fastclose" => pair(c, "receiver_key", hex_number(&j["receiver_key"]), "recvkey"),
+        "mp_tcprst" => {
+            let reserved = number(&j["reserved"]).unwrap_or(0);
+            pair(c, "U", Some(reserved >> 2 & 1), "flag_U.flag");
+            pair(c, "V", Some(reserved >> 1 & 1), "flag_V.flag");
+            pair(c, "W", Some(reserved & 1), "flag_W.flag");
+            pair(c, "transient", bit(&j["transient"]), "flag_T.flag");
+            let reason = ours_reason(&j["reason"]);
+            pair(c, "reason", reason, "rst_reason");
+        }
+        _ => {}
+    }
+}
+
+/// The MP_TCPRST reason as its number (the JSON holds the name of a known reason).
+fn ours_reason(v: &Value) -> Option<u128> {
+    if let Some(n) = v.as_u64() {
+        return Some(u128::from(n));
+    }
+    let name = v.as_str()?;
+    tcpwire::TcpRstReason::KNOWN
+        .iter()
+        .find(|r| r.name() == name)
+        .map(|r| u128::from(r.value()))
 }
 
 /// Wireshark's name for option `kind` when it dissects it on its own, else None (generic).
@@ -420,9 +627,18 @@ fn compare_segment(report: &mut Report, at: String, raw: &[u8], ws: &Value) {
             }
         }
         let Some(w) = ws_iter.next() else {
-            c.report
-                .unexplained
-                .push(format!("{}: Wireshark shows no option here", c.at));
+            let after_malformed = header
+                .options
+                .iter()
+                .take_while(|x| !std::ptr::eq(*x, *o))
+                .any(TcpOption::is_malformed);
+            if ws["malformed"] == true && after_malformed {
+                c.explained("Wireshark throws on a malformed option and shows nothing after it");
+            } else {
+                c.report
+                    .unexplained
+                    .push(format!("{}: Wireshark shows no option here", c.at));
+            }
             break;
         };
         c.eq("option offset", pos, w["pos"].as_u64());
