@@ -227,6 +227,34 @@ fn quickcheck_parse_of_build_gives_the_list_back() {
         .quickcheck(build_parse_round_trip as fn(OptionListCase) -> bool);
 }
 
+/// The same property over the crate's own generator of options (src/arbitrary.rs), which also
+/// reaches MPTCP: its malformed options and EOLs are left out (the builder refuses the former;
+/// the latter only ends a list), the rest kept in order.
+#[derive(Debug, Clone)]
+struct CrateOptionList(Vec<TcpOption>);
+
+impl Arbitrary for CrateOptionList {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let n = usize::arbitrary(g) % 8;
+        let list = (0..n)
+            .map(|_| TcpOption::arbitrary(g))
+            .filter(|o| !o.is_malformed() && *o != TcpOption::Eol)
+            .collect();
+        CrateOptionList(list)
+    }
+}
+
+#[test]
+fn quickcheck_parse_of_build_gives_the_crates_generated_lists_back() {
+    QuickCheck::new()
+        .tests(10_000)
+        .max_tests(10_000)
+        .quickcheck(
+            (|case: CrateOptionList| build_parse_round_trip(OptionListCase(case.0)))
+                as fn(CrateOptionList) -> bool,
+        );
+}
+
 /// The generator reaches both sides of the 40-byte limit and both padding cases.
 #[test]
 fn generator_covers_fitting_too_long_and_padded_lists() {

@@ -63,16 +63,25 @@ fn ipv6_packet<'a>(frame: &'a Frame, tcp: &TcpInFrame<'_>) -> &'a [u8] {
 }
 
 /// The addresses the checksum covers: the IP header's for IPv4, and for IPv6 those the
-/// extension headers imply (final destination, home address).
+/// extension headers imply (final destination, home address), read from the packet's bytes by
+/// `tcpwire::checksum`. The capture reader works them out too (from etherparse's view of the
+/// extension headers): both must agree.
 fn pseudo_addresses(frame: &Frame, tcp: &TcpInFrame<'_>) -> (IpAddr, IpAddr) {
-    match tcp.ip_version {
+    let addresses = match tcp.ip_version {
         4 => (tcp.src, tcp.dst),
         _ => {
             let (s, d) = ipv6_pseudo_header_addresses(ipv6_packet(frame, tcp))
                 .expect("readable IPv6 extension headers");
             (IpAddr::V6(s), IpAddr::V6(d))
         }
-    }
+    };
+    assert_eq!(
+        (tcp.pseudo_header_src, tcp.pseudo_header_dst),
+        addresses,
+        "frame {}: the capture reader's pseudo-header addresses",
+        frame.number
+    );
+    addresses
 }
 
 /// The single TCP segment of a capture, with its frame.

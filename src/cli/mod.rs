@@ -1,7 +1,6 @@
 //! The subcommands of the `tcpwire` binary, and what they share: exit codes, opening captures
 //! with a progress indicator, writing to a stdout that may close early.
 
-pub mod checksum;
 pub mod codec;
 pub mod input;
 pub mod pcap;

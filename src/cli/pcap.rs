@@ -9,7 +9,6 @@ use tcpwire::capture::{find_tcp, Decapsulated, Frame, TcpInFrame};
 use tcpwire::harness::{options_with_offsets, Skipped};
 use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
 
-use super::checksum::tcp_checksum_ok;
 use super::input::{captures, WalkError};
 use super::{stdout, write_json_line, Exit};
 
@@ -131,11 +130,16 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
     } else {
         (
             tcp.segment.len().saturating_sub(header.header_len()),
-            Some(tcp_checksum_ok(
-                tcp.pseudo_header_src,
-                tcp.pseudo_header_dst,
-                tcp.segment,
-            )),
+            // Mixed address families or an IPv4 segment over 65535 bytes have no right
+            // checksum.
+            Some(
+                tcpwire::checksum::verify(
+                    tcp.pseudo_header_src,
+                    tcp.pseudo_header_dst,
+                    tcp.segment,
+                )
+                .unwrap_or(false),
+            ),
         )
     };
     Examined::Segment(Segment {
