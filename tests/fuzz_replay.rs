@@ -52,3 +52,9 @@ fn capture_reader_inputs() {
     let n = replay("capture_reader", checks::capture_reader);
     assert!(n >= 5, "only {n} saved inputs for capture_reader");
 }
+
+#[test]
+fn builder_inputs() {
+    let n = replay("builder", checks::builder);
+    assert!(n >= 10, "only {n} saved inputs for builder");
+}
