@@ -76,7 +76,7 @@ EXPECT=(
     "tcp-snaplen80 frames_truncated tcp_header_truncated"
 )
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 # ---------------------------------------------------------------------------------------
 # Requirements
