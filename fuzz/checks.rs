@@ -106,3 +106,51 @@ pub fn capture_reader(data: &[u8]) {
         }
     }
 }
+
+/// The builder on fuzzer-chosen option lists (the well-formed options lossless parsing finds in
+/// the input, in order, EOL excluded): `build()` either refuses with a typed error (too long)
+/// or gives a canonical header that parses back to exactly the list, plus EOL padding.
+pub fn builder(data: &[u8]) {
+    let Some((&ports, area)) = data.split_first() else {
+        return;
+    };
+    let Ok((options, _)) =
+        tcpwire::parse_options(area.get(..40).unwrap_or(area), 20, ParseMode::Lossless)
+    else {
+        return;
+    };
+    let list: Vec<TcpOption> = options
+        .into_iter()
+        .filter(|o| !o.is_malformed() && !matches!(o, TcpOption::Eol))
+        .collect();
+    let encoded: usize = list.iter().map(TcpOption::encoded_len).sum();
+    let built = tcpwire::TcpHeader::builder()
+        .ports(u16::from(ports), 80)
+        .syn()
+        .options(list.clone())
+        .build();
+    match built {
+        Err(Error::OptionsTooLong { length }) => assert!(encoded > 40 && length == encoded),
+        Err(e) => panic!("builder refused well-formed options {list:?}: {e}"),
+        Ok(header) => {
+            assert!(encoded <= 40);
+            assert_eq!(
+                header.header_len(),
+                20 + encoded.div_ceil(4) * 4,
+                "minimal data offset"
+            );
+            assert!(header.padding.iter().all(|b| *b == 0), "zero padding");
+            let bytes = header.to_bytes().expect("a built header writes");
+            let parsed = tcpwire::TcpHeader::parse(&bytes).expect("a built header parses strictly");
+            assert_eq!(parsed, header);
+            let n = list.len();
+            assert_eq!(&parsed.options[..n], &list[..], "options kept in order");
+            assert!(
+                parsed.options[n..]
+                    .iter()
+                    .all(|o| matches!(o, TcpOption::Eol))
+                    && parsed.options.len() <= n + 1
+            );
+        }
+    }
+}

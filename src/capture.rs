@@ -20,13 +20,10 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
 use std::path::Path;
 
-use etherparse::{
-    EtherType, IpNumber, Ipv6ExtensionSlice, Ipv6ExtensionsSlice, LaxNetSlice, LaxSlicedPacket,
-    LenSource,
-};
+use etherparse::{EtherType, IpNumber, LaxNetSlice, LaxSlicedPacket, LenSource};
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
@@ -415,7 +412,17 @@ fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
             let declared =
                 usize::from(h.payload_length()).saturating_sub(v6.extensions().slice().len());
             let (src, dst) = (h.source_addr(), h.destination_addr());
-            let pseudo = ipv6_pseudo_header_addresses(src, dst, v6.extensions());
+            // The IPv6 pseudo-header uses the routing header's final destination and the Home
+            // Address option's address (RFC 8200 s8.1). The extension bytes are walked by our
+            // own bounds-checked code: etherparse's extension iterator reads out of bounds on
+            // some lax-parsed packets (found by fuzzing, in its `from_slice_unchecked`).
+            let pseudo = crate::checksum::ipv6_addresses_through_extensions(
+                src,
+                dst,
+                h.next_header().0,
+                v6.extensions().slice(),
+            )
+            .unwrap_or((src, dst));
             (
                 6,
                 IpAddr::V6(src),
@@ -456,73 +463,6 @@ fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
         declared_len,
         truncated: payload.incomplete || payload.payload.len() < declared_len,
     })
-}
-
-/// The addresses an IPv6 upper-layer checksum covers: the home address of a Mobile IPv6 Home
-/// Address option instead of the source (RFC 6275 s6.3), and the final destination of a routing
-/// header with segments left instead of the destination (RFC 8200 s8.1: types 0 and 2 list it
-/// last, a segment routing header (type 4, RFC 8754) first).
-fn ipv6_pseudo_header_addresses(
-    mut src: Ipv6Addr,
-    mut dst: Ipv6Addr,
-    extensions: &Ipv6ExtensionsSlice<'_>,
-) -> (Ipv6Addr, Ipv6Addr) {
-    let address = |bytes: Option<&[u8]>| -> Option<Ipv6Addr> {
-        <[u8; 16]>::try_from(bytes?).ok().map(Ipv6Addr::from)
-    };
-    for extension in extensions.clone() {
-        match extension {
-            Ipv6ExtensionSlice::Routing(routing) => {
-                // Routing type, segments left, then the type's data.
-                let body = routing.payload();
-                let (Some(&routing_type), Some(&segments_left)) = (body.first(), body.get(1))
-                else {
-                    continue;
-                };
-                if segments_left == 0 {
-                    continue;
-                }
-                let final_destination = match routing_type {
-                    // 4 reserved bytes, then the addresses; the final destination is last.
-                    0 | 2 => body
-                        .get(6..)
-                        .and_then(|list| list.len().checked_sub(16).map(|at| (list, at)))
-                        .and_then(|(list, at)| address(list.get(at..at + 16))),
-                    // Last entry, flags, tag, then the segment list; Segment List[0] is last hop.
-                    4 => address(body.get(6..22)),
-                    _ => None,
-                };
-                if let Some(final_destination) = final_destination {
-                    dst = final_destination;
-                }
-            }
-            Ipv6ExtensionSlice::DestinationOptions(options) => {
-                // Type-length-value options; Pad1 (type 0) is a lone byte.
-                let mut rest = options.payload();
-                while let Some((&option_type, after_type)) = rest.split_first() {
-                    if option_type == 0 {
-                        rest = after_type;
-                        continue;
-                    }
-                    let Some((&len, data)) = after_type.split_first() else {
-                        break;
-                    };
-                    let Some((value, next)) = data.split_at_checked(usize::from(len)) else {
-                        break;
-                    };
-                    // Home Address option (RFC 6275 s6.3): type 201, 16 bytes.
-                    if option_type == 201 {
-                        if let Some(home) = address(Some(value)) {
-                            src = home;
-                        }
-                    }
-                    rest = next;
-                }
-            }
-            _ => {}
-        }
-    }
-    (src, dst)
 }
 
 /// The user packet inside a GTPv1-U G-PDU (3GPP TS 29.281 s5), or `None` if `udp_payload` is

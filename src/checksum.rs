@@ -454,10 +454,20 @@ pub fn ipv6_pseudo_header_addresses(packet: &[u8]) -> Option<(Ipv6Addr, Ipv6Addr
     if fixed.first()? >> 4 != 6 {
         return None;
     }
-    let mut src = ipv6_at(fixed, 8)?;
-    let mut dst = ipv6_at(fixed, 24)?;
-    let mut next = *fixed.get(6)?;
-    let mut rest = packet.get(40..)?;
+    let src = ipv6_at(fixed, 8)?;
+    let dst = ipv6_at(fixed, 24)?;
+    ipv6_addresses_through_extensions(src, dst, *fixed.get(6)?, packet.get(40..)?)
+}
+
+/// The pseudo-header addresses given the fixed header's addresses, its next-header value and
+/// the bytes after the fixed header (extension headers first): see
+/// [`ipv6_pseudo_header_addresses`]. `None` when an extension header cannot be read.
+pub(crate) fn ipv6_addresses_through_extensions(
+    mut src: Ipv6Addr,
+    mut dst: Ipv6Addr,
+    mut next: u8,
+    mut rest: &[u8],
+) -> Option<(Ipv6Addr, Ipv6Addr)> {
     loop {
         let len = match next {
             HOP_BY_HOP | ROUTING | DESTINATION_OPTIONS => (usize::from(*rest.get(1)?) + 1) * 8,

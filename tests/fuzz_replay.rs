@@ -49,6 +49,24 @@ fn json_roundtrip_inputs() {
 
 #[test]
 fn capture_reader_inputs() {
-    let n = replay("capture_reader", checks::capture_reader);
-    assert!(n >= 5, "only {n} saved inputs for capture_reader");
+    let mut n = replay("capture_reader", checks::capture_reader);
+    // The project's own captures are inputs for the reader too.
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    for entry in std::fs::read_dir(&corpus).expect("corpus/") {
+        let path = entry.expect("dir entry").path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "pcap" || e == "pcapng")
+        {
+            checks::capture_reader(&std::fs::read(&path).expect("capture"));
+            n += 1;
+        }
+    }
+    assert!(n >= 10, "only {n} inputs for capture_reader");
+}
+
+#[test]
+fn builder_inputs() {
+    let n = replay("builder", checks::builder);
+    assert!(n >= 10, "only {n} saved inputs for builder");
 }

@@ -54,6 +54,9 @@ pub enum SegmentError {
     Unusable(Error),
     /// Strict parsing met a malformed option.
     Strict(Error),
+    /// The frame's link or IP layer cannot be read (an empty record, or one cut inside those
+    /// headers), so whether it holds TCP is unknown.
+    BelowTcp(String),
 }
 
 impl SegmentError {
@@ -63,6 +66,7 @@ impl SegmentError {
             SegmentError::CutShort(e) => format!("TCP header not captured whole: {e}"),
             SegmentError::Unusable(e) => format!("unusable TCP header: {e}"),
             SegmentError::Strict(e) => format!("malformed option (strict parsing): {e}"),
+            SegmentError::BelowTcp(detail) => format!("unreadable link or IP layer: {detail}"),
         }
     }
 }
@@ -108,9 +112,9 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
             skipped.unsupported_linktype += 1;
             return Examined::Skipped;
         }
-        Decapsulated::Malformed(_) => {
-            skipped.malformed_below_tcp += 1;
-            return Examined::Skipped;
+        Decapsulated::Malformed(detail) => {
+            // A bad record (empty, or cut inside its link or IP header): an error line.
+            return Examined::Error(SegmentError::BelowTcp(detail));
         }
     };
     let header = match TcpHeader::parse_with_mode(tcp.segment, mode) {
