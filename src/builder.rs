@@ -34,7 +34,9 @@ use std::net::IpAddr;
 use crate::bytes::InlineBytes;
 use crate::error::Error;
 use crate::header::{Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
+use crate::mptcp::{AddAddr, Dss, MpCapable, MpJoin, MptcpOption};
 use crate::option::{OptionList, SackBlock, TcpOption, MAX_OPTION_AREA};
+use crate::registry::TcpRstReason;
 
 /// A builder of a [`TcpHeader`] ([`TcpHeaderBuilder`]) or a [`TcpSegment`]
 /// ([`TcpSegmentBuilder`]); see the [module docs](crate::builder) for what `build` guarantees.
@@ -281,6 +283,89 @@ impl<T> Builder<T> {
                 self
             }
         }
+    }
+
+    /// Appends any Multipath TCP option (kind 30): an [`MptcpOption`] or one of the subtype
+    /// types that convert into it ([`MpCapable`], [`MpJoin`], [`Dss`], [`AddAddr`]). The
+    /// methods below name the subtypes; this one also takes forms they leave out (reserved
+    /// bits, the v0 MP_PRIO, MP_EXPERIMENTAL, unassigned subtypes).
+    pub fn mptcp(self, option: impl Into<MptcpOption>) -> Self {
+        self.option(TcpOption::Mptcp(option.into()))
+    }
+
+    /// Appends MP_CAPABLE (MPTCP subtype 0); its constructors name the handshake step.
+    ///
+    /// ```
+    /// use tcpwire::{mptcp::{MpCapable, MpCapableFlags}, TcpHeader};
+    /// // The Linux MPTCP v1 SYN: MSS, SACK permitted, timestamps, NOP, window scale, MP_CAPABLE.
+    /// let h = TcpHeader::builder()
+    ///     .ports(50000, 443).seq(1).syn()
+    ///     .mss(1460).sack_permitted().timestamps(1, 0).nop().window_scale(7)
+    ///     .mp_capable(MpCapable::syn(MpCapableFlags::HMAC_SHA256))
+    ///     .build()?;
+    /// assert_eq!(h.data_offset, 11);
+    /// assert_eq!(&h.to_bytes()?[40..], [30, 4, 0x01, 0x01]);
+    /// # Ok::<(), tcpwire::Error>(())
+    /// ```
+    pub fn mp_capable(self, mp_capable: MpCapable) -> Self {
+        self.mptcp(mp_capable)
+    }
+
+    /// Appends MP_JOIN (MPTCP subtype 1): [`MpJoin::syn`], [`MpJoin::syn_ack`] or
+    /// [`MpJoin::ack`].
+    pub fn mp_join(self, mp_join: MpJoin) -> Self {
+        self.mptcp(mp_join)
+    }
+
+    /// Appends DSS (MPTCP subtype 2), built from [`Dss::new`].
+    ///
+    /// ```
+    /// use tcpwire::{mptcp::Dss, TcpHeader};
+    /// let h = TcpHeader::builder().ack().dss(Dss::new().with_data_ack(7)).build()?;
+    /// assert_eq!(&h.to_bytes()?[20..], [30, 8, 0x20, 0x01, 0, 0, 0, 7]);
+    /// # Ok::<(), tcpwire::Error>(())
+    /// ```
+    pub fn dss(self, dss: Dss) -> Self {
+        self.mptcp(dss)
+    }
+
+    /// Appends ADD_ADDR (MPTCP subtype 3): [`AddAddr::v1`], [`AddAddr::v1_echo`] or
+    /// [`AddAddr::v0`].
+    pub fn add_addr(self, add_addr: AddAddr) -> Self {
+        self.mptcp(add_addr)
+    }
+
+    /// Appends REMOVE_ADDR (MPTCP subtype 4) with these address IDs (1 to 37, else an error at
+    /// `build`).
+    pub fn remove_addr(mut self, address_ids: &[u8]) -> Self {
+        match MptcpOption::remove_addr(address_ids) {
+            Ok(option) => self.mptcp(option),
+            Err(error) => {
+                self.error.get_or_insert(error);
+                self
+            }
+        }
+    }
+
+    /// Appends MP_PRIO (MPTCP subtype 5) in its RFC 8684 form (length 3). The RFC 6824 form
+    /// with an address ID is [`MptcpOption::mp_prio_v0`], through [`mptcp`](Self::mptcp).
+    pub fn mp_prio(self, backup: bool) -> Self {
+        self.mptcp(MptcpOption::mp_prio(backup))
+    }
+
+    /// Appends MP_FAIL (MPTCP subtype 6) at this data sequence number.
+    pub fn mp_fail(self, dsn: u64) -> Self {
+        self.mptcp(MptcpOption::mp_fail(dsn))
+    }
+
+    /// Appends MP_FASTCLOSE (MPTCP subtype 7) with the receiver's key.
+    pub fn mp_fastclose(self, receiver_key: [u8; 8]) -> Self {
+        self.mptcp(MptcpOption::mp_fastclose(receiver_key))
+    }
+
+    /// Appends MP_TCPRST (MPTCP subtype 8): T (transient) and the reason.
+    pub fn mp_tcprst(self, transient: bool, reason: TcpRstReason) -> Self {
+        self.mptcp(MptcpOption::mp_tcprst(transient, reason))
     }
 
     /// The header, canonical: options validated, EOL and zero padding appended as needed,

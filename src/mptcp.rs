@@ -264,6 +264,104 @@ impl MptcpOption {
     }
 }
 
+/// The subtypes without a type of their own, with their reserved bits zero. Arguments come
+/// in wire order. The others convert with `From`: [`MpCapable`], [`MpJoin`], [`Dss`],
+/// [`AddAddr`].
+///
+/// ```
+/// use tcpwire::{mptcp::MptcpOption, TcpOption, TcpRstReason};
+/// let rst = MptcpOption::mp_tcprst(true, TcpRstReason::LackOfResources);
+/// assert_eq!(TcpOption::from(rst).to_bytes()?, [30, 4, 0x81, 2]);
+/// # Ok::<(), tcpwire::Error>(())
+/// ```
+impl MptcpOption {
+    /// REMOVE_ADDR with these address IDs (length 3 + n). More than 37 IDs do not fit an
+    /// option: [`Error::TooLong`]. An empty list is refused by [`validate`](Self::validate).
+    pub fn remove_addr(address_ids: &[u8]) -> Result<Self, Error> {
+        let address_ids = InlineBytes::from_slice(address_ids).ok_or(Error::TooLong {
+            what: "REMOVE_ADDR address ID list",
+            length: address_ids.len(),
+            max: MAX_MPTCP_DATA,
+        })?;
+        Ok(Self::RemoveAddr {
+            reserved: 0,
+            address_ids,
+        })
+    }
+
+    /// MP_PRIO of RFC 8684 (length 3): the subflow this option is sent on becomes a backup
+    /// path or a regular one.
+    pub fn mp_prio(backup: bool) -> Self {
+        Self::MpPrio {
+            backup,
+            reserved: 0,
+            address_id: None,
+        }
+    }
+
+    /// MP_PRIO of RFC 6824 (length 4), naming the subflow by address ID.
+    pub fn mp_prio_v0(backup: bool, address_id: u8) -> Self {
+        Self::MpPrio {
+            backup,
+            reserved: 0,
+            address_id: Some(address_id),
+        }
+    }
+
+    /// MP_FAIL (length 12) at this data sequence number.
+    pub fn mp_fail(dsn: u64) -> Self {
+        Self::MpFail { reserved: 0, dsn }
+    }
+
+    /// MP_FASTCLOSE (length 12) with the receiver's key.
+    pub fn mp_fastclose(receiver_key: [u8; 8]) -> Self {
+        Self::MpFastclose {
+            reserved: 0,
+            receiver_key,
+        }
+    }
+
+    /// MP_TCPRST (length 4): T (the error is transient) and the reason; U, V, W zero.
+    pub fn mp_tcprst(transient: bool, reason: TcpRstReason) -> Self {
+        Self::MpTcpRst {
+            reserved: 0,
+            transient,
+            reason,
+        }
+    }
+}
+
+impl From<MpCapable> for MptcpOption {
+    fn from(value: MpCapable) -> Self {
+        Self::MpCapable(value)
+    }
+}
+
+impl From<MpJoin> for MptcpOption {
+    fn from(value: MpJoin) -> Self {
+        Self::MpJoin(value)
+    }
+}
+
+impl From<Dss> for MptcpOption {
+    fn from(value: Dss) -> Self {
+        Self::Dss(value)
+    }
+}
+
+impl From<AddAddr> for MptcpOption {
+    fn from(value: AddAddr) -> Self {
+        Self::AddAddr(value)
+    }
+}
+
+/// Any MPTCP option is a TCP option of kind 30.
+impl From<MptcpOption> for crate::TcpOption {
+    fn from(value: MptcpOption) -> Self {
+        Self::Mptcp(value)
+    }
+}
+
 fn unencodable<T>(what: &'static str, detail: String) -> Result<T, Error> {
     Err(Error::Unencodable { what, detail })
 }
@@ -530,6 +628,89 @@ impl MpCapableFlags {
     }
 }
 
+impl MpCapableFlags {
+    /// Only H set (flag byte 0x01): HMAC-SHA256, what Linux sends (in v0 the same bit is
+    /// HMAC-SHA1).
+    pub const HMAC_SHA256: Self = Self {
+        checksum_required: false,
+        extensibility: false,
+        no_subflows_to_source: false,
+        hmac_sha256: true,
+        other_algorithms: 0,
+    };
+}
+
+/// The common forms, by handshake step. Arguments come in wire order.
+///
+/// ```
+/// use tcpwire::mptcp::{MpCapable, MpCapableFlags};
+/// let syn = MpCapable::syn(MpCapableFlags::HMAC_SHA256);
+/// assert_eq!((syn.version, syn.encoded_len()), (1, 4));
+/// let ack = MpCapable::ack(MpCapableFlags::HMAC_SHA256, [1; 8], [2; 8]);
+/// assert_eq!(ack.encoded_len(), 20);
+/// ```
+impl MpCapable {
+    /// Version 1, length 4: the SYN, without a key.
+    pub fn syn(flags: MpCapableFlags) -> Self {
+        Self {
+            version: 1,
+            flags,
+            sender_key: None,
+            receiver_key: None,
+            data_level_length: None,
+            checksum: None,
+        }
+    }
+
+    /// Version 1, length 12: the SYN/ACK, with the sender's (the listener's) key.
+    pub fn syn_ack(flags: MpCapableFlags, sender_key: [u8; 8]) -> Self {
+        Self {
+            sender_key: Some(sender_key),
+            ..Self::syn(flags)
+        }
+    }
+
+    /// Version 1, length 20: the third ACK, with both keys.
+    pub fn ack(flags: MpCapableFlags, sender_key: [u8; 8], receiver_key: [u8; 8]) -> Self {
+        Self {
+            receiver_key: Some(receiver_key),
+            ..Self::syn_ack(flags, sender_key)
+        }
+    }
+
+    /// Version 1, length 22 (or 24 with a checksum): the first ACK that carries data, with both
+    /// keys and the data-level length of that data.
+    pub fn ack_with_data(
+        flags: MpCapableFlags,
+        sender_key: [u8; 8],
+        receiver_key: [u8; 8],
+        data_level_length: u16,
+        checksum: Option<u16>,
+    ) -> Self {
+        Self {
+            data_level_length: Some(data_level_length),
+            checksum,
+            ..Self::ack(flags, sender_key, receiver_key)
+        }
+    }
+
+    /// Version 0 (RFC 6824), length 12: the SYN or SYN/ACK, with the sender's key.
+    pub fn v0_syn(flags: MpCapableFlags, sender_key: [u8; 8]) -> Self {
+        Self {
+            version: 0,
+            ..Self::syn_ack(flags, sender_key)
+        }
+    }
+
+    /// Version 0 (RFC 6824), length 20: the third ACK, with both keys.
+    pub fn v0_ack(flags: MpCapableFlags, sender_key: [u8; 8], receiver_key: [u8; 8]) -> Self {
+        Self {
+            version: 0,
+            ..Self::ack(flags, sender_key, receiver_key)
+        }
+    }
+}
+
 impl MpCapable {
     /// Bytes on the wire, Kind and Length included.
     pub fn encoded_len(&self) -> usize {
@@ -696,6 +877,49 @@ impl MpJoin {
     }
 }
 
+/// The three forms with their reserved bits zero. Arguments come in wire order.
+impl MpJoin {
+    /// Length 12, on the SYN.
+    pub fn syn(
+        backup: bool,
+        address_id: u8,
+        receiver_token: [u8; 4],
+        sender_random: [u8; 4],
+    ) -> Self {
+        Self::Syn {
+            backup,
+            reserved: 0,
+            address_id,
+            receiver_token,
+            sender_random,
+        }
+    }
+
+    /// Length 16, on the SYN/ACK.
+    pub fn syn_ack(
+        backup: bool,
+        address_id: u8,
+        sender_truncated_hmac: [u8; 8],
+        sender_random: [u8; 4],
+    ) -> Self {
+        Self::SynAck {
+            backup,
+            reserved: 0,
+            address_id,
+            sender_truncated_hmac,
+            sender_random,
+        }
+    }
+
+    /// Length 24, on the third ACK.
+    pub fn ack(sender_hmac: [u8; 20]) -> Self {
+        Self::Ack {
+            reserved: 0,
+            sender_hmac,
+        }
+    }
+}
+
 fn parse_mp_join(length: u8, nibble: u8, body: Body<'_>) -> Result<MptcpOption, MalformedReason> {
     check_length(length, MP_JOIN_LENGTHS)?;
     let backup = nibble & 1 != 0;
@@ -849,6 +1073,92 @@ impl DssMapping {
     /// Whether this is an infinite mapping (data-level length 0, RFC 8684 s3.7).
     pub fn is_infinite(&self) -> bool {
         self.data_level_length == 0
+    }
+}
+
+/// Building a DSS step by step: start from [`Dss::new`] (length 4) and add a data ACK, a
+/// mapping and DATA_FIN. The width of each sequence number is chosen by the method, never
+/// from the value; reserved bits stay zero.
+///
+/// ```
+/// use tcpwire::mptcp::Dss;
+/// // A 4-byte data ACK and a mapping with an 8-byte DSN and a checksum: length 4+4+8+4+2+2.
+/// let dss = Dss::new().with_data_ack(7).with_mapping_dsn_8_bytes(1 << 40, 1, 1440, Some(0xbeef));
+/// assert_eq!(dss.encoded_len(), 24);
+/// assert_eq!(dss.flags_byte(), 0x0d); // m M A
+/// ```
+impl Dss {
+    /// No data ACK, no mapping, no flags: length 4.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// With a 4-byte data ACK (flag A).
+    pub fn with_data_ack(self, data_ack: u32) -> Self {
+        Self {
+            data_ack: Some(u64::from(data_ack)),
+            data_ack_8_bytes: false,
+            ..self
+        }
+    }
+
+    /// With an 8-byte data ACK (flags A and a).
+    pub fn with_data_ack_8_bytes(self, data_ack: u64) -> Self {
+        Self {
+            data_ack: Some(data_ack),
+            data_ack_8_bytes: true,
+            ..self
+        }
+    }
+
+    /// With a mapping whose DSN is 4 bytes (flag M). A data-level length of 0 is an infinite
+    /// mapping; `checksum` is present when the DSS checksum was negotiated.
+    pub fn with_mapping(
+        self,
+        dsn: u32,
+        subflow_seq: u32,
+        data_level_length: u16,
+        checksum: Option<u16>,
+    ) -> Self {
+        Self {
+            mapping: Some(DssMapping {
+                dsn: u64::from(dsn),
+                subflow_seq,
+                data_level_length,
+                checksum,
+            }),
+            dsn_8_bytes: false,
+            ..self
+        }
+    }
+
+    /// With a mapping whose DSN is 8 bytes (flags M and m); otherwise as
+    /// [`with_mapping`](Self::with_mapping).
+    pub fn with_mapping_dsn_8_bytes(
+        self,
+        dsn: u64,
+        subflow_seq: u32,
+        data_level_length: u16,
+        checksum: Option<u16>,
+    ) -> Self {
+        Self {
+            mapping: Some(DssMapping {
+                dsn,
+                subflow_seq,
+                data_level_length,
+                checksum,
+            }),
+            dsn_8_bytes: true,
+            ..self
+        }
+    }
+
+    /// With DATA_FIN (flag F).
+    pub fn with_data_fin(self) -> Self {
+        Self {
+            data_fin: true,
+            ..self
+        }
     }
 }
 
@@ -1048,6 +1358,54 @@ pub enum AddAddr {
         /// The leftmost 64 bits of the HMAC; `None` is an echo (E = 1).
         truncated_hmac: Option<[u8; 8]>,
     },
+}
+
+/// The three layouts with their reserved bits zero. Arguments come in wire order.
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use tcpwire::mptcp::AddAddr;
+/// let a = AddAddr::v1(2, Ipv4Addr::new(192, 0, 2, 7), Some(8080), [0xaa; 8]);
+/// assert_eq!((a.encoded_len(), a.nibble()), (18, 0));
+/// let echo = AddAddr::v1_echo(2, Ipv4Addr::new(192, 0, 2, 7), Some(8080));
+/// assert_eq!((echo.encoded_len(), echo.nibble()), (10, 1));
+/// ```
+impl AddAddr {
+    /// RFC 8684 (v1), E = 0: an address announced with the leftmost 64 bits of its HMAC.
+    pub fn v1(
+        address_id: u8,
+        address: impl Into<IpAddr>,
+        port: Option<u16>,
+        truncated_hmac: [u8; 8],
+    ) -> Self {
+        Self::V1 {
+            reserved: 0,
+            address_id,
+            address: address.into(),
+            port,
+            truncated_hmac: Some(truncated_hmac),
+        }
+    }
+
+    /// RFC 8684 (v1), E = 1: the echo acknowledging a received ADD_ADDR (no HMAC).
+    pub fn v1_echo(address_id: u8, address: impl Into<IpAddr>, port: Option<u16>) -> Self {
+        Self::V1 {
+            reserved: 0,
+            address_id,
+            address: address.into(),
+            port,
+            truncated_hmac: None,
+        }
+    }
+
+    /// RFC 6824 (v0): the nibble is the IP version, no HMAC.
+    pub fn v0(address_id: u8, address: impl Into<IpAddr>, port: Option<u16>) -> Self {
+        Self::V0 {
+            address_id,
+            address: address.into(),
+            port,
+        }
+    }
 }
 
 impl AddAddr {

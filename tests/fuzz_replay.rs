@@ -51,8 +51,11 @@ fn json_roundtrip_inputs() {
 fn capture_reader_inputs() {
     let mut n = replay("capture_reader", checks::capture_reader);
     // The project's own captures are inputs for the reader too.
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    for entry in std::fs::read_dir(&corpus).expect("corpus/") {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let entries = ["corpus", "corpus/handmade"]
+        .into_iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("corpus/"));
+    for entry in entries {
         let path = entry.expect("dir entry").path();
         if path
             .extension()
