@@ -667,7 +667,7 @@ fn compare_segment(report: &mut Report, at: String, raw: &[u8], ws: &Value) {
         match o {
             TcpOption::Malformed { .. } => {
                 // A length its RFC does not allow: Wireshark shows the item with an expert note.
-                c.explained("length not allowed: both sides flag it, values not compared");
+                c.explained("length its RFC does not allow: tcpwire keeps the option as malformed (Wireshark flags some, not all); values not compared");
             }
             TcpOption::Unknown { kind: 21, .. } if w["proto"] == "tcp.options.snack" => {
                 c.explained("SNACK (kind 21): Wireshark 4.0 throws on a valid 6-byte option");
