@@ -15,6 +15,23 @@
 //! // Every byte comes back out.
 //! assert_eq!(segment.to_bytes().unwrap(), bytes);
 //! ```
+//!
+//! # What is where
+//!
+//! - [`TcpSegment`] and [`TcpHeader`] parse in two modes: strict ([`TcpSegment::parse`]: a
+//!   malformed option is an [`Error::MalformedOption`] naming kind, offset and the lengths
+//!   allowed) and lossless ([`TcpSegment::parse_lossless`]: it is kept as
+//!   [`TcpOption::Malformed`], so `to_bytes` gives back exactly the input).
+//! - [`TcpOption`] has a variant per IANA option kind; [`MptcpOption`] one per Multipath TCP
+//!   subtype of both versions, decided from the option's own bytes.
+//! - [`builder`] makes canonical segments (data offset, padding, checksum); [`checksum`]
+//!   computes and verifies checksums over IPv4/IPv6 pseudo-headers, on values or raw bytes.
+//! - [`registry`] holds the IANA registries as open enums, [`ports`] TCP service names.
+//! - [`codec`] lets a [`Parser`] decode kinds or MPTCP subtypes this crate does not know.
+//! - [`capture`] (feature `capture`) reads pcap/pcapng and finds TCP in each frame;
+//!   [`harness`] checks byte-exact round trips for test suites.
+//! - Every type is serde-serializable; in JSON, byte strings are hex and 64-bit sequence numbers
+//!   are decimal strings. With the feature `quickcheck`, every type is `Arbitrary`.
 
 #[cfg(feature = "quickcheck")]
 mod arbitrary;
