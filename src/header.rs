@@ -8,8 +8,6 @@ use cookie_factory::bytes::{be_u16 as gen_u16, be_u32 as gen_u32, be_u8 as gen_u
 use cookie_factory::combinator::slice as gen_slice;
 use cookie_factory::sequence::tuple as gen_tuple;
 use cookie_factory::{GenResult, SerializeFn, WriteContext};
-use nom::number::complete::{be_u16, be_u32, be_u8};
-use nom::Parser;
 use serde::{Deserialize, Serialize};
 
 use crate::bytes::{hex_vec, InlineBytes};
@@ -325,6 +323,31 @@ pub struct TcpHeader {
     pub padding: InlineBytes<MAX_OPTION_AREA>,
 }
 
+/// The all-zero header with no options: data offset 5, no flags, every field 0.
+///
+/// ```
+/// let h = tcpwire::TcpHeader::default();
+/// assert_eq!(h.to_bytes().unwrap(), [0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0, 0, 0, 0, 0, 0, 0]);
+/// ```
+impl Default for TcpHeader {
+    fn default() -> Self {
+        TcpHeader {
+            src_port: 0,
+            dst_port: 0,
+            seq: 0,
+            ack: 0,
+            data_offset: 5,
+            reserved: 0,
+            flags: Flags::EMPTY,
+            window: 0,
+            checksum: 0,
+            urgent_pointer: 0,
+            options: OptionList::new(),
+            padding: InlineBytes::new(),
+        }
+    }
+}
+
 impl TcpHeader {
     /// Parses a header from the start of `input` (strict: a malformed option is an error).
     ///
@@ -346,72 +369,64 @@ impl TcpHeader {
         Ok((header, rest))
     }
 
-    /// Parses a header in the given mode. The value is built in place (no intermediate copies
-    /// of the inline option list), which is what keeps parsing fast.
+    /// Parses a header in the given mode.
     #[inline]
     pub fn parse_mode(input: &[u8], mode: ParseMode) -> Result<TcpHeader, Error> {
-        type NomErr<'a> = nom::error::Error<&'a [u8]>;
-        let (
-            _,
-            (
-                src_port,
-                dst_port,
-                seq,
-                ack,
-                offset_byte,
-                flag_byte,
-                window,
-                checksum,
-                urgent_pointer,
-            ),
-        ) = (
-            be_u16::<_, NomErr<'_>>,
-            be_u16,
-            be_u32,
-            be_u32,
-            be_u8,
-            be_u8,
-            be_u16,
-            be_u16,
-            be_u16,
-        )
-            .parse(input)
-            .map_err(|_| Error::TooShort {
-                available: input.len(),
-            })?;
-        let data_offset = offset_byte >> 4;
-        if data_offset < 5 {
-            return Err(Error::DataOffsetTooSmall { data_offset });
+        let fixed = FixedHeader::parse(input)?;
+        let area = fixed.option_area(input);
+        if area.is_empty() {
+            // No options: the value is written straight where the caller keeps it.
+            return Ok(fixed.to_header());
         }
-        let header_len = usize::from(data_offset) * 4;
-        let area = input
-            .get(FIXED_HEADER_LEN..header_len)
-            .ok_or(Error::DataOffsetBeyondInput {
-                data_offset,
-                available: input.len(),
-            })?;
-        let mut header = TcpHeader {
-            src_port,
-            dst_port,
-            seq,
-            ack,
-            data_offset,
-            reserved: (offset_byte >> 1) & 0x7,
-            flags: Flags((u16::from(offset_byte & 1) << 8) | u16::from(flag_byte)),
-            window,
-            checksum,
-            urgent_pointer,
-            options: OptionList::new(),
-            padding: InlineBytes::new(),
-        };
+        // The options are parsed into the list of the value returned, in place: every path
+        // from here returns the one `result`.
+        let mut result = Ok(fixed.to_header());
+        if let Ok(header) = &mut result {
+            if let Err(e) = parse_options_into(
+                area,
+                FIXED_HEADER_LEN,
+                mode,
+                &mut header.options,
+                &mut header.padding,
+            ) {
+                result = Err(e);
+            }
+        }
+        result
+    }
+
+    /// Parses `input` into this header, in place: the value [`parse_mode`](Self::parse_mode)
+    /// gives, written over this one's fields and into its option list's storage (kept, like a
+    /// `Vec`'s, when it has spilled to the heap). Nothing is moved, so this is the fastest way
+    /// to decode many headers one after the other.
+    ///
+    /// On an error the header holds no meaningful value (it is still a valid one, to parse into
+    /// again or to drop).
+    ///
+    /// ```
+    /// use tcpwire::{ParseMode, TcpHeader, TcpOption};
+    /// let syn = tcpwire::from_hex("c35001bb0000000100000000600200000000000002040218").unwrap();
+    /// let ack = tcpwire::from_hex("01bbc35000000002000000025010020000000000").unwrap();
+    /// let mut header = TcpHeader::default();
+    /// header.parse_in_place(&syn, ParseMode::Strict)?;
+    /// assert_eq!(header.options.as_slice(), &[TcpOption::Mss { mss: 536 }]);
+    /// header.parse_in_place(&ack, ParseMode::Strict)?;
+    /// assert_eq!(header, TcpHeader::parse(&ack)?);
+    /// # Ok::<(), tcpwire::Error>(())
+    /// ```
+    #[inline]
+    pub fn parse_in_place(&mut self, input: &[u8], mode: ParseMode) -> Result<(), Error> {
+        let fixed = FixedHeader::parse(input)?;
+        fixed.write_to_header(self);
+        self.options.clear();
+        self.padding = InlineBytes::new();
         parse_options_into(
-            area,
+            fixed.option_area(input),
             FIXED_HEADER_LEN,
             mode,
-            &mut header.options,
-            &mut header.padding,
-        )?;
-        Ok(header)
+            &mut self.options,
+            &mut self.padding,
+        )
     }
 
     /// The control flags that are set: the baseline's `connection` view (there an `IntFlag`
@@ -524,6 +539,102 @@ impl TcpHeader {
             .ok_or(Error::BufferTooSmall { needed, available })?;
         gen_into(gen_header(self), dst)?;
         Ok(needed)
+    }
+}
+
+/// The fixed 20 bytes of a header, decoded, once the input is known to hold the whole header
+/// they declare.
+#[derive(Clone, Copy)]
+struct FixedHeader {
+    src_port: u16,
+    dst_port: u16,
+    seq: u32,
+    ack: u32,
+    data_offset: u8,
+    reserved: u8,
+    flags: Flags,
+    window: u16,
+    checksum: u16,
+    urgent_pointer: u16,
+}
+
+impl FixedHeader {
+    /// The fixed fields, after checking that the data offset is at least 5 and that `input`
+    /// holds the header it declares.
+    #[inline(always)]
+    fn parse(input: &[u8]) -> Result<FixedHeader, Error> {
+        let Some(fixed) = input.first_chunk::<FIXED_HEADER_LEN>() else {
+            return Err(Error::TooShort {
+                available: input.len(),
+            });
+        };
+        let [sp0, sp1, dp0, dp1, s0, s1, s2, s3, a0, a1, a2, a3, offset_byte, flag_byte, w0, w1, c0, c1, u0, u1] =
+            *fixed;
+        let data_offset = offset_byte >> 4;
+        if data_offset < 5 {
+            return Err(Error::DataOffsetTooSmall { data_offset });
+        }
+        if input.len() < usize::from(data_offset) * 4 {
+            return Err(Error::DataOffsetBeyondInput {
+                data_offset,
+                available: input.len(),
+            });
+        }
+        Ok(FixedHeader {
+            src_port: u16::from_be_bytes([sp0, sp1]),
+            dst_port: u16::from_be_bytes([dp0, dp1]),
+            seq: u32::from_be_bytes([s0, s1, s2, s3]),
+            ack: u32::from_be_bytes([a0, a1, a2, a3]),
+            data_offset,
+            reserved: (offset_byte >> 1) & 0x7,
+            flags: Flags((u16::from(offset_byte & 1) << 8) | u16::from(flag_byte)),
+            window: u16::from_be_bytes([w0, w1]),
+            checksum: u16::from_be_bytes([c0, c1]),
+            urgent_pointer: u16::from_be_bytes([u0, u1]),
+        })
+    }
+
+    /// The option area of the `input` this was parsed from.
+    #[inline(always)]
+    fn option_area(self, input: &[u8]) -> &[u8] {
+        // `parse` checked that the input holds the whole header.
+        input
+            .get(FIXED_HEADER_LEN..usize::from(self.data_offset) * 4)
+            .unwrap_or_default()
+    }
+
+    /// A header of these fields with no options and no padding.
+    #[inline(always)]
+    fn to_header(self) -> TcpHeader {
+        TcpHeader {
+            src_port: self.src_port,
+            dst_port: self.dst_port,
+            seq: self.seq,
+            ack: self.ack,
+            data_offset: self.data_offset,
+            reserved: self.reserved,
+            flags: self.flags,
+            window: self.window,
+            checksum: self.checksum,
+            urgent_pointer: self.urgent_pointer,
+            options: OptionList::new(),
+            padding: InlineBytes::new(),
+        }
+    }
+
+    /// Sets a header's fixed fields to these (its options and padding are left alone).
+    #[inline(always)]
+    fn write_to_header(self, header: &mut TcpHeader) {
+        header.src_port = self.src_port;
+        header.dst_port = self.dst_port;
+        header.seq = self.seq;
+        header.ack = self.ack;
+        header.data_offset = self.data_offset;
+        header.reserved = self.reserved;
+        header.flags = self.flags;
+        header.window = self.window;
+        header.checksum = self.checksum;
+        header.urgent_pointer = self.urgent_pointer;
     }
 }
 

@@ -45,6 +45,7 @@ mod error;
 pub mod harness;
 mod header;
 pub mod mptcp;
+mod number;
 mod option;
 pub mod ports;
 pub mod registry;

@@ -69,14 +69,13 @@ use cookie_factory::bytes::{
 use cookie_factory::combinator::{cond as gen_cond, slice as gen_slice};
 use cookie_factory::sequence::tuple as gen_tuple;
 use cookie_factory::{GenResult, SerializeFn, WriteContext};
-use nom::bytes::complete::take;
 use nom::combinator::cond;
-use nom::number::complete::{be_u16, be_u32, be_u64, be_u8};
 use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
 
 use crate::bytes::{hex_array, u64_string, InlineBytes};
 use crate::error::{Error, LengthSet, MalformedReason};
+use crate::number::{array, be_u16, be_u32, be_u64, be_u8};
 use crate::registry::{MptcpSubtype, TcpRstReason};
 
 /// The option kind of Multipath TCP.
@@ -520,17 +519,6 @@ fn check_length(length: u8, allowed: LengthSet) -> Result<(), MalformedReason> {
     } else {
         Err(MalformedReason::BadLength { length, allowed })
     }
-}
-
-/// Exactly `N` bytes as an array.
-fn array<const N: usize>(input: Body<'_>) -> IResult<Body<'_>, [u8; N]> {
-    take(N)
-        .map(|b: &[u8]| {
-            let mut out = [0u8; N];
-            out.copy_from_slice(b);
-            out
-        })
-        .parse(input)
 }
 
 /// The body of an opaque subtype.

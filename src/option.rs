@@ -11,7 +11,6 @@ use cookie_factory::bytes::{be_u16 as gen_u16, be_u32 as gen_u32, be_u8 as gen_u
 use cookie_factory::combinator::slice as gen_slice;
 use cookie_factory::sequence::tuple as gen_tuple;
 use cookie_factory::{GenResult, SerializeFn, WriteContext};
-use nom::number::complete::{be_u16, be_u32, be_u8};
 use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
@@ -20,6 +19,7 @@ use crate::bytes::{hex_array, InlineBytes};
 use crate::codec::CustomOption;
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::mptcp::MptcpOption;
+use crate::number::{array, be_u16, be_u24, be_u32, be_u8};
 use crate::registry::{AltChecksumAlgorithm, TcpOptionKind};
 
 /// The most option bytes a header can carry (data offset 15).
@@ -345,6 +345,7 @@ fn parse_u32_value(body: Body<'_>) -> IResult<Body<'_>, u32> {
 }
 
 // MSS (2)
+#[inline(always)]
 fn parse_mss(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
     be_u16.map(|mss| TcpOption::Mss { mss }).parse(body)
 }
@@ -353,6 +354,7 @@ fn gen_mss<W: Write>(mss: u16) -> impl SerializeFn<W> {
 }
 
 // Window Scale (3)
+#[inline(always)]
 fn parse_window_scale(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
     be_u8
         .map(|shift| TcpOption::WindowScale { shift })
@@ -363,18 +365,27 @@ fn gen_window_scale<W: Write>(shift: u8) -> impl SerializeFn<W> {
 }
 
 // SACK (5)
+#[inline(always)]
 fn parse_sack_block(body: Body<'_>) -> IResult<Body<'_>, SackBlock> {
     (be_u32, be_u32)
         .map(|(left, right)| SackBlock { left, right })
         .parse(body)
 }
+/// One to four blocks, as many as the body holds (`fold_many_m_n(1, 4, ..)` unrolled: nom's
+/// combinator costs more per block than the block itself).
+#[inline(always)]
 fn parse_sack(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
-    nom::multi::fold_many_m_n(1, 4, parse_sack_block, SackBlocks::new, |mut blocks, b| {
-        blocks.push(b);
-        blocks
-    })
-    .map(|blocks| TcpOption::Sack { blocks })
-    .parse(body)
+    let mut blocks = SackBlocks::new();
+    let mut rest = body;
+    while blocks.len() < blocks.inline_size() {
+        let (after, block) = parse_sack_block(rest)?;
+        blocks.push(block);
+        rest = after;
+        if rest.is_empty() {
+            break;
+        }
+    }
+    Ok((rest, TcpOption::Sack { blocks }))
 }
 fn gen_sack<W: Write>(blocks: &[SackBlock]) -> impl SerializeFn<W> + '_ {
     move |mut out: WriteContext<W>| {
@@ -392,6 +403,7 @@ fn gen_u32_option<W: Write>(kind: u8, value: u32) -> impl SerializeFn<W> {
 }
 
 // Timestamps (8)
+#[inline(always)]
 fn parse_timestamps(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
     (be_u32, be_u32)
         .map(|(tsval, tsecr)| TcpOption::Timestamps { tsval, tsecr })
@@ -427,7 +439,7 @@ fn parse_alt_checksum_request(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
 
 // MD5 Signature (19)
 fn parse_md5(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
-    fixed_array::<16>
+    array::<16>
         .map(|digest| TcpOption::Md5Signature { digest })
         .parse(body)
 }
@@ -499,7 +511,7 @@ fn parse_accecn(order1: bool) -> impl Fn(Body<'_>) -> IResult<Body<'_>, AccEcnCo
             if body.is_empty() {
                 break;
             }
-            let (rest, v) = nom::number::complete::be_u24(body)?;
+            let (rest, v) = be_u24(body)?;
             *slot = Some(v);
             body = rest;
         }
@@ -524,11 +536,10 @@ fn parse_experiment(
     length: u8,
 ) -> impl Fn(Body<'_>) -> Result<TcpOption, MalformedReason> {
     move |body| {
-        let (data, exid) =
-            be_u16::<_, nom::error::Error<_>>(body).map_err(|_| MalformedReason::BadLength {
-                length,
-                allowed: allowed_lengths(kind),
-            })?;
+        let (data, exid) = be_u16(body).map_err(|_| MalformedReason::BadLength {
+            length,
+            allowed: allowed_lengths(kind),
+        })?;
         if exid == EXID_FAST_OPEN {
             if !EXPERIMENTAL_FAST_OPEN_LENGTHS.contains(length) {
                 return Err(MalformedReason::BadLength {
@@ -555,17 +566,6 @@ fn gen_opaque<'a, W: Write + 'a>(kind: u8, data: &'a [u8]) -> impl SerializeFn<W
     gen_tuple((gen_kind_len(kind, 2 + data.len()), gen_slice(data)))
 }
 
-/// Exactly `N` bytes as an array.
-fn fixed_array<const N: usize>(body: Body<'_>) -> IResult<Body<'_>, [u8; N]> {
-    nom::bytes::complete::take(N)
-        .map(|b: &[u8]| {
-            let mut out = [0u8; N];
-            out.copy_from_slice(b);
-            out
-        })
-        .parse(body)
-}
-
 /// The rest of the body as inline bytes (fails if it does not fit, which the length rules
 /// rule out).
 fn inline_rest<const N: usize>(body: Body<'_>) -> IResult<Body<'_>, InlineBytes<N>> {
@@ -578,9 +578,63 @@ fn inline_rest<const N: usize>(body: Body<'_>) -> IResult<Body<'_>, InlineBytes<
     }
 }
 
-/// Decodes one option whose framing is sound: `bytes` is the whole option (Kind, Length, body)
-/// and `bytes.len()` equals its Length byte (>= 2).
-fn decode_framed(kind: u8, bytes: &[u8]) -> Result<TcpOption, MalformedReason> {
+/// Decodes one option whose framing is sound and appends it to the list: `bytes` is the whole
+/// option (Kind, Length, body) and `bytes.len()` equals its Length byte (>= 2).
+///
+/// The kinds of nearly every real header (MSS, window scale, SACK permitted, SACK, timestamps)
+/// with their one allowed length go straight to their parsers, inlined into the option loop,
+/// and each is written straight into its slot of the list; everything else, and every wrong
+/// length, takes [`decode_other`].
+#[inline(always)]
+fn push_decoded(
+    options: &mut OptionList,
+    bytes_left: usize,
+    kind: u8,
+    bytes: &[u8],
+) -> Result<(), MalformedReason> {
+    let body = bytes.get(2..).unwrap_or_default();
+    match (kind, bytes.len()) {
+        (2, 4) => push_option(options, exact(kind, bytes, parse_mss(body))?, bytes_left),
+        (3, 3) => push_option(
+            options,
+            exact(kind, bytes, parse_window_scale(body))?,
+            bytes_left,
+        ),
+        (4, 2) => push_option(options, TcpOption::SackPermitted, bytes_left),
+        (5, 10 | 18 | 26 | 34) => {
+            push_option(options, exact(kind, bytes, parse_sack(body))?, bytes_left)
+        }
+        (8, 10) => push_option(
+            options,
+            exact(kind, bytes, parse_timestamps(body))?,
+            bytes_left,
+        ),
+        _ => push_option(options, decode_other(kind, bytes)?, bytes_left),
+    }
+    Ok(())
+}
+
+/// The option a body parser gave when it took the whole body, else the option's length as
+/// a bad one (which the length checks before rule out).
+#[inline(always)]
+fn exact(
+    kind: u8,
+    bytes: &[u8],
+    parsed: IResult<Body<'_>, TcpOption>,
+) -> Result<TcpOption, MalformedReason> {
+    match parsed {
+        Ok(([], option)) => Ok(option),
+        _ => Err(MalformedReason::BadLength {
+            length: u8::try_from(bytes.len()).unwrap_or(u8::MAX),
+            allowed: allowed_lengths(kind),
+        }),
+    }
+}
+
+/// Decodes one option whose framing is sound (as [`push_decoded`]), for every kind and length: the length checked against
+/// [`allowed_lengths`], then the kind's parser.
+#[inline(never)]
+fn decode_other(kind: u8, bytes: &[u8]) -> Result<TcpOption, MalformedReason> {
     let length = u8::try_from(bytes.len()).unwrap_or(u8::MAX);
     let body = bytes.get(2..).unwrap_or_default();
     let allowed = allowed_lengths(kind);
@@ -668,7 +722,7 @@ pub fn parse_options(
 
 /// [`parse_options`] into the caller's storage (appending to `options`), so a header can be
 /// built in place.
-#[inline]
+#[inline(always)]
 pub(crate) fn parse_options_into(
     area: &[u8],
     base_offset: usize,
@@ -683,6 +737,8 @@ pub(crate) fn parse_options_into(
             max: MAX_OPTION_AREA,
         });
     }
+    // Offset of the option starting at `rest` from the start of the header.
+    let offset = |rest: &[u8]| base_offset + (area.len() - rest.len());
     let mut rest = area;
     while let Some((&kind, after_kind)) = rest.split_first() {
         match kind {
@@ -695,40 +751,47 @@ pub(crate) fn parse_options_into(
             1 => {
                 push_option(options, TcpOption::Nop, rest.len());
                 rest = after_kind;
-                continue;
             }
-            _ => {}
-        }
-        let offset = base_offset + (area.len() - rest.len());
-        let (option, next) = match frame(kind, rest) {
-            Ok((bytes, next)) => match decode_framed(kind, bytes) {
-                Ok(option) => (option, next),
-                Err(reason) => (malformed(kind, bytes, reason, offset, mode)?, next),
+            _ => match frame(kind, rest) {
+                Ok((bytes, next)) => {
+                    if let Err(reason) = push_decoded(options, rest.len(), kind, bytes) {
+                        let option = malformed(kind, bytes, reason, offset(rest), mode)?;
+                        push_option(options, option, rest.len());
+                    }
+                    rest = next;
+                }
+                Err(reason) => {
+                    let option = malformed(kind, rest, reason, offset(rest), mode)?;
+                    push_option(options, option, rest.len());
+                    return Ok(());
+                }
             },
-            Err(reason) => (
-                malformed(kind, rest, reason, offset, mode)?,
-                &rest[rest.len()..],
-            ),
-        };
-        push_option(options, option, rest.len());
-        rest = next;
+        }
     }
     Ok(())
 }
 
-/// Appends to the option list. When the inline storage is full, the list spills to the heap
-/// once, with room for every option the rest of the area could hold (at most 40 in all), so a
-/// header never allocates more than once.
-#[inline]
+/// Appends to the option list. When its inline storage is full, the list spills to the heap
+/// once, with room for every option the rest of the area
+/// could hold (at most 40 in all), so a header never allocates more than once.
+#[inline(always)]
 fn push_option(options: &mut OptionList, option: TcpOption, bytes_left: usize) {
     if options.len() == options.inline_size() && !options.spilled() {
-        options.reserve_exact(bytes_left.min(MAX_OPTION_AREA));
+        make_room(options, bytes_left);
     }
     options.push(option);
 }
 
+/// Room for `bytes_left` more options (at most the 40 an area can hold).
+#[cold]
+#[inline(never)]
+fn make_room(options: &mut OptionList, bytes_left: usize) {
+    options.reserve_exact(bytes_left.min(MAX_OPTION_AREA));
+}
+
 /// Splits the option starting at `rest[0]` (not EOL or NOP) off the area, or says why its
 /// framing is broken.
+#[inline(always)]
 fn frame(kind: u8, rest: &[u8]) -> Result<(&[u8], &[u8]), MalformedReason> {
     let _ = kind;
     let length = *rest.get(1).ok_or(MalformedReason::MissingLength)?;
@@ -742,6 +805,7 @@ fn frame(kind: u8, rest: &[u8]) -> Result<(&[u8], &[u8]), MalformedReason> {
         })
 }
 
+#[cold]
 fn malformed(
     kind: u8,
     bytes: &[u8],
@@ -790,7 +854,7 @@ impl TcpOption {
             0 => Ok((TcpOption::Eol, after_kind)),
             1 => Ok((TcpOption::Nop, after_kind)),
             _ => match frame(kind, bytes) {
-                Ok((opt, next)) => match decode_framed(kind, opt) {
+                Ok((opt, next)) => match decode_other(kind, opt) {
                     Ok(option) => Ok((option, next)),
                     Err(reason) => Ok((malformed(kind, opt, reason, 0, mode)?, next)),
                 },
