@@ -13,11 +13,14 @@ use serde::{Deserialize, Serialize};
 use crate::bytes::{hex_vec, InlineBytes};
 use crate::error::Error;
 use crate::option::{
-    gen_option, parse_options_into, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA,
+    gen_option, parse_options_into, OptionList, ParseMode, SackBlock, TcpOption, MAX_OPTION_AREA,
 };
 
 /// The fixed part of a TCP header, in bytes.
 pub const FIXED_HEADER_LEN: usize = 20;
+
+/// The longest TCP header (data offset 15), in bytes.
+const MAX_HEADER_LEN: usize = 60;
 
 /// The nine TCP control flags (RFC 9293, AE from RFC 9768), as a set.
 ///
@@ -523,14 +526,29 @@ impl TcpHeader {
 
     /// Writes the header exactly as stored, after [`validate`](Self::validate).
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        self.validate()?;
-        let mut out = Vec::with_capacity(self.header_len());
-        gen_into(gen_header(self), &mut out)?;
-        Ok(out)
+        let mut buf = [0u8; MAX_HEADER_LEN];
+        let written = self.write_to(&mut buf)?;
+        Ok(buf.get(..written).unwrap_or_default().to_vec())
     }
 
-    /// Writes the header into `buf`, returning the number of bytes written.
+    /// Writes the header into `buf`, returning the number of bytes written: the same checks and
+    /// the same bytes as [`validate`](Self::validate) then [`gen_header`]. On an error, the
+    /// first [`header_len`](Self::header_len) bytes of `buf` may have been written to.
+    ///
+    /// Headers whose options are all of the kinds real traffic carries (EOL, NOP, MSS, window
+    /// scale, SACK permitted, SACK, timestamps) are checked and copied field by field into
+    /// `buf`; any other goes through `validate` and the generator.
+    #[inline]
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        match self.write_common(buf) {
+            Some(written) => Ok(written),
+            None => self.write_generated(buf),
+        }
+    }
+
+    /// [`write_to`](Self::write_to) through [`validate`](Self::validate) and [`gen_header`].
+    #[inline(never)]
+    fn write_generated(&self, buf: &mut [u8]) -> Result<usize, Error> {
         self.validate()?;
         let needed = self.header_len();
         let available = buf.len();
@@ -540,6 +558,131 @@ impl TcpHeader {
         gen_into(gen_header(self), dst)?;
         Ok(needed)
     }
+
+    /// The direct path of [`write_to`](Self::write_to): writes the header when every option
+    /// is of a common kind and the header is one [`validate`](Self::validate) accepts, checking
+    /// that on the way, and returns its length. `None` when anything is out of the ordinary
+    /// (another kind, a value `validate` rejects, a buffer too small), possibly after writing
+    /// part of the header: the generator path then writes it or says precisely what is wrong.
+    #[inline]
+    fn write_common(&self, buf: &mut [u8]) -> Option<usize> {
+        if !(5..=15).contains(&self.data_offset) || self.reserved > 7 {
+            return None;
+        }
+        let header_len = self.header_len();
+        let (fixed, mut area) = buf
+            .get_mut(..header_len)?
+            .split_first_chunk_mut::<FIXED_HEADER_LEN>()?;
+        *fixed = self.fixed_bytes();
+        // What `validate` checks, for these kinds: the options and padding fill the area
+        // exactly (no `put` past its end, and the padding takes what is left), EOL comes only
+        // last, padding only after an EOL, SACK has 1 to 4 blocks (the patterns below).
+        let mut options = self.options.iter();
+        while let Some(option) = options.next() {
+            area = match option {
+                TcpOption::Nop => put(area, [1])?,
+                TcpOption::Eol if options.len() == 0 => put(area, [0])?,
+                TcpOption::Mss { mss } => {
+                    let [m0, m1] = mss.to_be_bytes();
+                    put(area, [2, 4, m0, m1])?
+                }
+                TcpOption::WindowScale { shift } => put(area, [3, 3, *shift])?,
+                TcpOption::SackPermitted => put(area, [4, 2])?,
+                TcpOption::Sack { blocks } => match blocks.as_slice() {
+                    // Unrolled: a loop over at most 4 blocks is not worth vectorizing.
+                    [a] => put(put(area, [5, 10])?, sack_block_bytes(a))?,
+                    [a, b] => put(
+                        put(put(area, [5, 18])?, sack_block_bytes(a))?,
+                        sack_block_bytes(b),
+                    )?,
+                    [a, b, c] => put(
+                        put(
+                            put(put(area, [5, 26])?, sack_block_bytes(a))?,
+                            sack_block_bytes(b),
+                        )?,
+                        sack_block_bytes(c),
+                    )?,
+                    [a, b, c, d] => put(
+                        put(
+                            put(
+                                put(put(area, [5, 34])?, sack_block_bytes(a))?,
+                                sack_block_bytes(b),
+                            )?,
+                            sack_block_bytes(c),
+                        )?,
+                        sack_block_bytes(d),
+                    )?,
+                    _ => return None,
+                },
+                TcpOption::Timestamps { tsval, tsecr } => {
+                    let values = (u64::from(*tsval) << 32) | u64::from(*tsecr);
+                    put(put(area, [8, 10])?, values.to_be_bytes())?
+                }
+                _ => return None,
+            };
+        }
+        if area.len() != self.padding.len() {
+            return None;
+        }
+        if !self.padding.is_empty() {
+            if !matches!(self.options.last(), Some(TcpOption::Eol)) {
+                return None;
+            }
+            area.copy_from_slice(&self.padding);
+        }
+        Some(header_len)
+    }
+
+    /// The fixed 20 bytes as stored (the data offset, reserved bits and flags packed as
+    /// [`gen_header`] packs them).
+    #[inline(always)]
+    fn fixed_bytes(&self) -> [u8; FIXED_HEADER_LEN] {
+        let [sp0, sp1] = self.src_port.to_be_bytes();
+        let [dp0, dp1] = self.dst_port.to_be_bytes();
+        let [s0, s1, s2, s3] = self.seq.to_be_bytes();
+        let [a0, a1, a2, a3] = self.ack.to_be_bytes();
+        let [w0, w1] = self.window.to_be_bytes();
+        let [c0, c1] = self.checksum.to_be_bytes();
+        let [u0, u1] = self.urgent_pointer.to_be_bytes();
+        let [flags_high, flags_low] = self.flags.0.to_be_bytes();
+        let offset_byte = (self.data_offset << 4) | ((self.reserved & 0x7) << 1) | flags_high;
+        [
+            sp0,
+            sp1,
+            dp0,
+            dp1,
+            s0,
+            s1,
+            s2,
+            s3,
+            a0,
+            a1,
+            a2,
+            a3,
+            offset_byte,
+            flags_low,
+            w0,
+            w1,
+            c0,
+            c1,
+            u0,
+            u1,
+        ]
+    }
+}
+
+/// A SACK block's 8 bytes: left edge, right edge.
+#[inline(always)]
+fn sack_block_bytes(block: &SackBlock) -> [u8; 8] {
+    ((u64::from(block.left) << 32) | u64::from(block.right)).to_be_bytes()
+}
+
+/// Writes `bytes` at the start of `out`, returning the rest of it (`None` when it is too short).
+#[inline(always)]
+fn put<const N: usize>(out: &mut [u8], bytes: [u8; N]) -> Option<&mut [u8]> {
+    let (dst, rest) = out.split_first_chunk_mut::<N>()?;
+    *dst = bytes;
+    Some(rest)
 }
 
 /// The fixed 20 bytes of a header, decoded, once the input is known to hold the whole header
@@ -722,21 +865,30 @@ impl TcpSegment {
 
     /// Writes the segment exactly as stored, after [`TcpHeader::validate`].
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        self.header.validate()?;
-        let mut out = Vec::with_capacity(self.len());
-        gen_into(gen_segment(self), &mut out)?;
+        let mut header = [0u8; MAX_HEADER_LEN];
+        let header_len = self.header.write_to(&mut header)?;
+        let mut out = Vec::with_capacity(header_len + self.payload.len());
+        out.extend_from_slice(header.get(..header_len).unwrap_or_default());
+        out.extend_from_slice(&self.payload);
         Ok(out)
     }
 
-    /// Writes the segment into `buf`, returning the number of bytes written.
+    /// Writes the segment into `buf`, returning the number of bytes written: the same checks
+    /// and bytes as [`TcpHeader::validate`] then [`gen_segment`]. On an error, the bytes where
+    /// the header goes may have been written to.
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        self.header.validate()?;
         let needed = self.len();
         let available = buf.len();
-        let dst = buf
+        let Some((header, payload)) = buf
             .get_mut(..needed)
-            .ok_or(Error::BufferTooSmall { needed, available })?;
-        gen_into(gen_segment(self), dst)?;
+            .and_then(|dst| dst.split_at_mut_checked(self.header.header_len()))
+        else {
+            self.header.validate()?;
+            return Err(Error::BufferTooSmall { needed, available });
+        };
+        // The header fits exactly: only a header `validate` rejects fails here.
+        self.header.write_to(header)?;
+        payload.copy_from_slice(&self.payload);
         Ok(needed)
     }
 }

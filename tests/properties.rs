@@ -8,7 +8,8 @@
 //!   lossless parsing agree.
 //! - P3: JSON round-trips every generated option, header and segment.
 //! - P4: `validate` and `to_bytes`/`write_to` agree, on generated values and on values with
-//!   fields broken at random; whatever validates parses back to itself.
+//!   fields broken at random; whatever validates parses back to itself; the direct writer
+//!   (headers of common option kinds) gives the generator's very bytes and errors.
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -485,6 +486,134 @@ fn p4_generated_values_always_serialize() {
         })())
     }
     quickcheck().quickcheck(prop as fn(TcpSegment, TcpOption) -> TestResult);
+}
+
+/// A header of the option kinds real traffic carries (EOL, NOP, MSS, window scale, SACK
+/// permitted, SACK with 0 to 5 blocks, timestamps), which `write_to` writes field by field, in
+/// any order, sometimes with padding, a wrong data offset or reserved bits, or one option of
+/// another kind; and a buffer length around the header's.
+#[derive(Clone, Debug)]
+struct CommonHeader(TcpHeader, usize);
+
+impl Arbitrary for CommonHeader {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let mut h = TcpHeader::arbitrary(g);
+        h.options.clear();
+        h.padding = InlineBytes::new();
+        for _ in 0..u8::arbitrary(g) % 10 {
+            let option = match u8::arbitrary(g) % 16 {
+                0..=4 => TcpOption::Nop,
+                5 => TcpOption::Eol,
+                6 => TcpOption::Mss {
+                    mss: u16::arbitrary(g),
+                },
+                7 => TcpOption::WindowScale {
+                    shift: u8::arbitrary(g),
+                },
+                8 => TcpOption::SackPermitted,
+                9..=11 => TcpOption::Sack {
+                    blocks: (0..u8::arbitrary(g) % 6)
+                        .map(|_| SackBlock {
+                            left: u32::arbitrary(g),
+                            right: u32::arbitrary(g),
+                        })
+                        .collect(),
+                },
+                12..=14 => TcpOption::Timestamps {
+                    tsval: u32::arbitrary(g),
+                    tsecr: u32::arbitrary(g),
+                },
+                _ => TcpOption::arbitrary(g),
+            };
+            h.options.push(option);
+        }
+        let mut area: usize = h.options.iter().map(TcpOption::encoded_len).sum();
+        if matches!(h.options.last(), Some(TcpOption::Eol)) {
+            // Padding after the EOL up to a word, sometimes more, not always zeros.
+            let mut padding = vec![0u8; (4 - area % 4) % 4 + 4 * (usize::arbitrary(g) % 2)];
+            if bool::arbitrary(g) {
+                padding.iter_mut().for_each(|b| *b = u8::arbitrary(g));
+            }
+            area += padding.len();
+            h.padding = InlineBytes::from_slice(&padding[..padding.len().min(40)]).unwrap();
+        } else {
+            while area % 4 != 0 {
+                h.options.push(TcpOption::Nop);
+                area += 1;
+            }
+        }
+        h.data_offset = ((20 + area) / 4).min(255) as u8;
+        match u8::arbitrary(g) % 16 {
+            0 => h.data_offset = u8::arbitrary(g) % 20,
+            1 => h.reserved = u8::arbitrary(g) % 10,
+            2 => h.padding = InlineBytes::arbitrary(g),
+            _ => {}
+        }
+        let header_len = usize::from(h.data_offset) * 4;
+        let buffer = (header_len + usize::arbitrary(g) % 8).saturating_sub(3);
+        CommonHeader(h, buffer)
+    }
+}
+
+/// What `write_to` gives when it goes through `validate` and the generator (the path it takes
+/// for any header that is not made of common options): the bytes, or the error.
+fn generator_path(h: &TcpHeader, available: usize) -> Result<Vec<u8>, Error> {
+    h.validate()?;
+    let needed = h.header_len();
+    if needed > available {
+        return Err(Error::BufferTooSmall { needed, available });
+    }
+    let (bytes, _) = cookie_factory::gen(tcpwire::gen_header(h), Vec::new()).map_err(|e| {
+        Error::Unencodable {
+            what: "header",
+            detail: e.to_string(),
+        }
+    })?;
+    Ok(bytes)
+}
+
+#[test]
+fn p4_direct_writer_matches_the_generator() {
+    fn prop(c: CommonHeader, payload: Vec<u8>) -> TestResult {
+        let CommonHeader(h, available) = c;
+        verdict((|| {
+            let expected = generator_path(&h, available);
+            let mut buf = vec![0xa5; available];
+            let written = h.write_to(&mut buf).map(|n| buf[..n].to_vec());
+            ensure_eq!(
+                written,
+                expected,
+                "write_to into {available} bytes vs the generator"
+            );
+            let unbounded = generator_path(&h, usize::MAX);
+            ensure_eq!(h.to_bytes(), unbounded, "to_bytes vs the generator");
+            let segment = TcpSegment {
+                header: h.clone(),
+                payload: payload.clone(),
+            };
+            let expected_segment = unbounded.map(|mut b| {
+                b.extend_from_slice(&payload);
+                b
+            });
+            ensure_eq!(segment.to_bytes(), expected_segment, "segment to_bytes");
+            let mut buf = vec![0xa5; available + payload.len()];
+            let written = segment.write_to(&mut buf).map(|n| buf[..n].to_vec());
+            let expected = generator_path(&h, available).map(|mut b| {
+                b.extend_from_slice(&payload);
+                b
+            });
+            let expected = match expected {
+                Err(Error::BufferTooSmall { .. }) => Err(Error::BufferTooSmall {
+                    needed: segment.len(),
+                    available: buf.len(),
+                }),
+                other => other,
+            };
+            ensure_eq!(written, expected, "segment write_to");
+            Ok(())
+        })())
+    }
+    quickcheck().quickcheck(prop as fn(CommonHeader, Vec<u8>) -> TestResult);
 }
 
 /// An option built from raw field values, with no regard for validity: fields wider than their
