@@ -10,7 +10,8 @@
 //!
 //! Operations: `strict`, `lossless`, `write` (exact `write_to`), `generator` (the cookie-factory
 //! `gen_header` path), `etherparse_slice` (`TcpHeaderSlice` and every option decoded),
-//! `etherparse_write`, `checksum` (verify over a 1460-byte segment; the input name is ignored).
+//! `etherparse_write`, `checksum` and `smoltcp_checksum` (verify; the input is a segment length,
+//! e.g. 1460).
 //! Inputs: the names in benches/common/inputs.rs. With `TIMED=1` in the environment it prints
 //! the best wall-clock time per call of 7 runs instead (a quick check, not the benchmark).
 
@@ -85,13 +86,27 @@ fn run_loop(op: &str, bytes: &[u8], n: u64) -> u64 {
                 black_box(&written);
             }
         }
-        "checksum" => {
-            let segment = inputs::segment(1460);
+        "checksum" | "smoltcp_checksum" => {
+            // The "input" is the segment's length here.
+            let segment = inputs::segment(bytes.len());
             let (src, dst) = (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2));
-            for _ in 0..n {
-                acc += u64::from(
-                    tcpwire::checksum::verify(src, dst, black_box(&segment)).unwrap_or(false),
-                );
+            if op == "checksum" {
+                for _ in 0..n {
+                    let ok = tcpwire::checksum::verify(
+                        black_box(src),
+                        black_box(dst),
+                        black_box(&segment),
+                    );
+                    black_box(&ok);
+                }
+            } else {
+                use smoltcp::wire::{IpAddress, TcpPacket};
+                let (src, dst) = (IpAddress::Ipv4(src), IpAddress::Ipv4(dst));
+                for _ in 0..n {
+                    let ok = TcpPacket::new_unchecked(black_box(&segment[..]))
+                        .verify_checksum(black_box(&src), black_box(&dst));
+                    black_box(&ok);
+                }
             }
         }
         other => panic!("unknown operation {other}"),
@@ -106,7 +121,15 @@ fn main() {
         eprintln!("usage: callgrind OPERATION INPUT ITERATIONS (see the source)");
         return;
     };
-    let bytes = inputs::by_name(input).unwrap_or_else(|| panic!("unknown input {input}"));
+    // For the checksum operations the input is a segment length.
+    let sized;
+    let bytes = match input.parse::<usize>() {
+        Ok(len) => {
+            sized = inputs::segment(len);
+            &sized[..]
+        }
+        Err(_) => inputs::by_name(input).unwrap_or_else(|| panic!("unknown input {input}")),
+    };
     let n: u64 = n.parse().expect("ITERATIONS is a number");
     if std::env::var_os("TIMED").is_some() {
         // A quick wall-clock check: the best of 7 runs, in ns per call.
