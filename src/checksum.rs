@@ -598,7 +598,16 @@ mod tests {
             acc as u16
         };
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let edges = [0, 1, 0xffff, 0x1_0000, 0x1_fffe, 0xffff_ffff, 0x1_0000_0000, u64::MAX];
+        let edges = [
+            0,
+            1,
+            0xffff,
+            0x1_0000,
+            0x1_fffe,
+            0xffff_ffff,
+            0x1_0000_0000,
+            u64::MAX,
+        ];
         for acc in edges.into_iter().chain((0..10_000).map(|_| {
             x ^= x << 13;
             x ^= x >> 7;

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::bytes::{hex_vec, InlineBytes};
 use crate::error::Error;
 use crate::option::{
-    gen_option, parse_options_into, OptionList, ParseMode, SackBlock, TcpOption, MAX_OPTION_AREA,
+    gen_option, nop_slots, parse_options_into, OptionList, ParseMode, SackBlock, TcpOption,
+    MAX_OPTION_AREA,
 };
 
 /// The fixed part of a TCP header, in bytes.
@@ -379,11 +380,11 @@ impl TcpHeader {
         let area = fixed.option_area(input);
         if area.is_empty() {
             // No options: the value is written straight where the caller keeps it.
-            return Ok(fixed.to_header());
+            return Ok(fixed.to_header(OptionList::new()));
         }
         // The options are parsed into the list of the value returned, in place: every path
         // from here returns the one `result`.
-        let mut result = Ok(fixed.to_header());
+        let mut result = Ok(fixed.to_header(nop_slots()));
         if let Ok(header) = &mut result {
             if let Err(e) = parse_options_into(
                 area,
@@ -421,7 +422,6 @@ impl TcpHeader {
     pub fn parse_in_place(&mut self, input: &[u8], mode: ParseMode) -> Result<(), Error> {
         let fixed = FixedHeader::parse(input)?;
         fixed.write_to_header(self);
-        self.options.clear();
         self.padding = InlineBytes::new();
         parse_options_into(
             fixed.option_area(input),
@@ -746,9 +746,9 @@ impl FixedHeader {
             .unwrap_or_default()
     }
 
-    /// A header of these fields with no options and no padding.
+    /// A header of these fields with these options and no padding.
     #[inline(always)]
-    fn to_header(self) -> TcpHeader {
+    fn to_header(self, options: OptionList) -> TcpHeader {
         TcpHeader {
             src_port: self.src_port,
             dst_port: self.dst_port,
@@ -760,7 +760,7 @@ impl FixedHeader {
             window: self.window,
             checksum: self.checksum,
             urgent_pointer: self.urgent_pointer,
-            options: OptionList::new(),
+            options,
             padding: InlineBytes::new(),
         }
     }

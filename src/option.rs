@@ -346,8 +346,8 @@ fn parse_u32_value(body: Body<'_>) -> IResult<Body<'_>, u32> {
 
 // MSS (2)
 #[inline(always)]
-fn parse_mss(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
-    be_u16.map(|mss| TcpOption::Mss { mss }).parse(body)
+fn parse_mss(body: Body<'_>) -> IResult<Body<'_>, u16> {
+    be_u16(body)
 }
 fn gen_mss<W: Write>(mss: u16) -> impl SerializeFn<W> {
     gen_tuple((gen_kind_len(2, 4), gen_u16(mss)))
@@ -355,10 +355,8 @@ fn gen_mss<W: Write>(mss: u16) -> impl SerializeFn<W> {
 
 // Window Scale (3)
 #[inline(always)]
-fn parse_window_scale(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
-    be_u8
-        .map(|shift| TcpOption::WindowScale { shift })
-        .parse(body)
+fn parse_window_scale(body: Body<'_>) -> IResult<Body<'_>, u8> {
+    be_u8(body)
 }
 fn gen_window_scale<W: Write>(shift: u8) -> impl SerializeFn<W> {
     gen_tuple((gen_kind_len(3, 3), gen_u8(shift)))
@@ -374,7 +372,7 @@ fn parse_sack_block(body: Body<'_>) -> IResult<Body<'_>, SackBlock> {
 /// One to four blocks, as many as the body holds (`fold_many_m_n(1, 4, ..)` unrolled: nom's
 /// combinator costs more per block than the block itself).
 #[inline(always)]
-fn parse_sack(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
+fn parse_sack(body: Body<'_>) -> IResult<Body<'_>, SackBlocks> {
     let mut blocks = SackBlocks::new();
     let mut rest = body;
     while blocks.len() < blocks.inline_size() {
@@ -385,7 +383,7 @@ fn parse_sack(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
             break;
         }
     }
-    Ok((rest, TcpOption::Sack { blocks }))
+    Ok((rest, blocks))
 }
 fn gen_sack<W: Write>(blocks: &[SackBlock]) -> impl SerializeFn<W> + '_ {
     move |mut out: WriteContext<W>| {
@@ -404,10 +402,8 @@ fn gen_u32_option<W: Write>(kind: u8, value: u32) -> impl SerializeFn<W> {
 
 // Timestamps (8)
 #[inline(always)]
-fn parse_timestamps(body: Body<'_>) -> IResult<Body<'_>, TcpOption> {
-    (be_u32, be_u32)
-        .map(|(tsval, tsecr)| TcpOption::Timestamps { tsval, tsecr })
-        .parse(body)
+fn parse_timestamps(body: Body<'_>) -> IResult<Body<'_>, (u32, u32)> {
+    (be_u32, be_u32).parse(body)
 }
 fn gen_timestamps<W: Write>(tsval: u32, tsecr: u32) -> impl SerializeFn<W> {
     gen_tuple((gen_kind_len(8, 10), gen_u32(tsval), gen_u32(tsecr)))
@@ -583,47 +579,58 @@ fn inline_rest<const N: usize>(body: Body<'_>) -> IResult<Body<'_>, InlineBytes<
 ///
 /// The kinds of nearly every real header (MSS, window scale, SACK permitted, SACK, timestamps)
 /// with their one allowed length go straight to their parsers, inlined into the option loop,
-/// and each is written straight into its slot of the list; everything else, and every wrong
-/// length, takes [`decode_other`].
+/// and the option is written straight into its slot of the list (a value built first and
+/// moved into the list would be copied, and the copy would wait on the writes that built it);
+/// everything else, and every wrong length, takes [`decode_other`].
 #[inline(always)]
 fn push_decoded(
-    options: &mut OptionList,
+    options: &mut Placer<'_>,
     bytes_left: usize,
     kind: u8,
     bytes: &[u8],
 ) -> Result<(), MalformedReason> {
     let body = bytes.get(2..).unwrap_or_default();
     match (kind, bytes.len()) {
-        (2, 4) => push_option(options, exact(kind, bytes, parse_mss(body))?, bytes_left),
-        (3, 3) => push_option(
-            options,
-            exact(kind, bytes, parse_window_scale(body))?,
-            bytes_left,
-        ),
-        (4, 2) => push_option(options, TcpOption::SackPermitted, bytes_left),
-        (5, 10 | 18 | 26 | 34) => {
-            push_option(options, exact(kind, bytes, parse_sack(body))?, bytes_left)
+        (2, 4) => {
+            let mss = exact(kind, bytes, parse_mss(body))?;
+            if let Some(slot) = options.next_slot(bytes_left) {
+                *slot = TcpOption::Mss { mss };
+            }
         }
-        (8, 10) => push_option(
-            options,
-            exact(kind, bytes, parse_timestamps(body))?,
-            bytes_left,
-        ),
-        _ => push_option(options, decode_other(kind, bytes)?, bytes_left),
+        (3, 3) => {
+            let shift = exact(kind, bytes, parse_window_scale(body))?;
+            if let Some(slot) = options.next_slot(bytes_left) {
+                *slot = TcpOption::WindowScale { shift };
+            }
+        }
+        (4, 2) => {
+            if let Some(slot) = options.next_slot(bytes_left) {
+                *slot = TcpOption::SackPermitted;
+            }
+        }
+        (5, 10 | 18 | 26 | 34) => {
+            let blocks = exact(kind, bytes, parse_sack(body))?;
+            if let Some(slot) = options.next_slot(bytes_left) {
+                *slot = TcpOption::Sack { blocks };
+            }
+        }
+        (8, 10) => {
+            let (tsval, tsecr) = exact(kind, bytes, parse_timestamps(body))?;
+            if let Some(slot) = options.next_slot(bytes_left) {
+                *slot = TcpOption::Timestamps { tsval, tsecr };
+            }
+        }
+        _ => options.place(decode_other(kind, bytes)?, bytes_left),
     }
     Ok(())
 }
 
-/// The option a body parser gave when it took the whole body, else the option's length as
-/// a bad one (which the length checks before rule out).
+/// The value a body parser gave when it took the whole body, else the option's length as a
+/// bad one (which the length checks before rule out).
 #[inline(always)]
-fn exact(
-    kind: u8,
-    bytes: &[u8],
-    parsed: IResult<Body<'_>, TcpOption>,
-) -> Result<TcpOption, MalformedReason> {
+fn exact<T>(kind: u8, bytes: &[u8], parsed: IResult<Body<'_>, T>) -> Result<T, MalformedReason> {
     match parsed {
-        Ok(([], option)) => Ok(option),
+        Ok(([], value)) => Ok(value),
         _ => Err(MalformedReason::BadLength {
             length: u8::try_from(bytes.len()).unwrap_or(u8::MAX),
             allowed: allowed_lengths(kind),
@@ -631,8 +638,8 @@ fn exact(
     }
 }
 
-/// Decodes one option whose framing is sound (as [`push_decoded`]), for every kind and length: the length checked against
-/// [`allowed_lengths`], then the kind's parser.
+/// Decodes one option whose framing is sound (as [`push_decoded`]), for every kind and
+/// length: the length checked against [`allowed_lengths`], then the kind's parser.
 #[inline(never)]
 fn decode_other(kind: u8, bytes: &[u8]) -> Result<TcpOption, MalformedReason> {
     let length = u8::try_from(bytes.len()).unwrap_or(u8::MAX);
@@ -647,17 +654,29 @@ fn decode_other(kind: u8, bytes: &[u8]) -> Result<TcpOption, MalformedReason> {
         _ => Err(MalformedReason::BadLength { length, allowed }),
     };
     match kind {
-        2 => whole(parse_mss(body)),
-        3 => whole(parse_window_scale(body)),
+        2 => whole(parse_mss.map(|mss| TcpOption::Mss { mss }).parse(body)),
+        3 => whole(
+            parse_window_scale
+                .map(|shift| TcpOption::WindowScale { shift })
+                .parse(body),
+        ),
         4 => Ok(TcpOption::SackPermitted),
-        5 => whole(parse_sack(body)),
+        5 => whole(
+            parse_sack
+                .map(|blocks| TcpOption::Sack { blocks })
+                .parse(body),
+        ),
         6 => parse_u32_value(body)
             .map(|(_, info)| TcpOption::Echo { info })
             .map_err(bad),
         7 => parse_u32_value(body)
             .map(|(_, info)| TcpOption::EchoReply { info })
             .map_err(bad),
-        8 => whole(parse_timestamps(body)),
+        8 => whole(
+            parse_timestamps
+                .map(|(tsval, tsecr)| TcpOption::Timestamps { tsval, tsecr })
+                .parse(body),
+        ),
         9 => Ok(TcpOption::PocPermitted),
         10 => whole(parse_poc_service_profile(body)),
         11 => parse_u32_value(body)
@@ -720,14 +739,33 @@ pub fn parse_options(
     Ok((options, padding))
 }
 
-/// [`parse_options`] into the caller's storage (appending to `options`), so a header can be
-/// built in place.
+/// [`parse_options`] into the caller's storage: the options parsed are written over the
+/// elements `options` holds (dropping them) and pushed after them, and the list is left holding
+/// exactly those options; so a header can be built, or parsed again, in place.
 #[inline(always)]
 pub(crate) fn parse_options_into(
     area: &[u8],
     base_offset: usize,
     mode: ParseMode,
     options: &mut OptionList,
+    padding: &mut InlineBytes<MAX_OPTION_AREA>,
+) -> Result<(), Error> {
+    let mut placer = Placer {
+        list: options,
+        len: 0,
+    };
+    let outcome = parse_area(area, base_offset, mode, &mut placer, padding);
+    placer.list.truncate(placer.len);
+    outcome
+}
+
+/// The loop of [`parse_options_into`].
+#[inline(always)]
+fn parse_area(
+    area: &[u8],
+    base_offset: usize,
+    mode: ParseMode,
+    options: &mut Placer<'_>,
     padding: &mut InlineBytes<MAX_OPTION_AREA>,
 ) -> Result<(), Error> {
     if area.len() > MAX_OPTION_AREA {
@@ -743,26 +781,30 @@ pub(crate) fn parse_options_into(
     while let Some((&kind, after_kind)) = rest.split_first() {
         match kind {
             0 => {
-                push_option(options, TcpOption::Eol, rest.len());
+                if let Some(slot) = options.next_slot(rest.len()) {
+                    *slot = TcpOption::Eol;
+                }
                 // The area is at most 40 bytes (checked above), so this always fits.
                 *padding = InlineBytes::from_slice(after_kind).unwrap_or_default();
                 return Ok(());
             }
             1 => {
-                push_option(options, TcpOption::Nop, rest.len());
+                if let Some(slot) = options.next_slot(rest.len()) {
+                    *slot = TcpOption::Nop;
+                }
                 rest = after_kind;
             }
             _ => match frame(kind, rest) {
                 Ok((bytes, next)) => {
                     if let Err(reason) = push_decoded(options, rest.len(), kind, bytes) {
                         let option = malformed(kind, bytes, reason, offset(rest), mode)?;
-                        push_option(options, option, rest.len());
+                        options.place(option, rest.len());
                     }
                     rest = next;
                 }
                 Err(reason) => {
                     let option = malformed(kind, rest, reason, offset(rest), mode)?;
-                    push_option(options, option, rest.len());
+                    options.place(option, rest.len());
                     return Ok(());
                 }
             },
@@ -771,15 +813,50 @@ pub(crate) fn parse_options_into(
     Ok(())
 }
 
-/// Appends to the option list. When its inline storage is full, the list spills to the heap
-/// once, with room for every option the rest of the area
-/// could hold (at most 40 in all), so a header never allocates more than once.
-#[inline(always)]
-fn push_option(options: &mut OptionList, option: TcpOption, bytes_left: usize) {
-    if options.len() == options.inline_size() && !options.spilled() {
-        make_room(options, bytes_left);
+/// Where parsing puts options: over the elements the list already holds, then in new ones.
+///
+/// An option is written straight into its place (`*slot = TcpOption::Mss { .. }` writes the
+/// kind and the field, nothing else). Pushing a value instead would build it in a temporary
+/// and copy all 56 bytes of it, and the copy would have to wait for the writes that built it.
+struct Placer<'a> {
+    list: &'a mut OptionList,
+    /// Options placed so far.
+    len: usize,
+}
+
+impl Placer<'_> {
+    /// The place of the next option: the next old element, or a new one (holding a NOP until
+    /// the caller writes over it). When the list's storage is full (its 6 inline slots, the
+    /// first time), it grows once with room for every option the rest of the area could hold
+    /// (at most 40 in all), so a header never allocates more than once.
+    #[inline(always)]
+    fn next_slot(&mut self, bytes_left: usize) -> Option<&mut TcpOption> {
+        if self.len == self.list.len() {
+            if self.len == self.list.capacity() {
+                make_room(self.list, bytes_left);
+            }
+            self.list.push(TcpOption::Nop);
+        }
+        let slot = self.list.get_mut(self.len);
+        self.len += 1;
+        slot
     }
-    options.push(option);
+
+    /// Places an option built elsewhere.
+    #[inline(always)]
+    fn place(&mut self, option: TcpOption, bytes_left: usize) {
+        if let Some(slot) = self.next_slot(bytes_left) {
+            *slot = option;
+        }
+    }
+}
+
+/// A list of 6 NOPs in its inline storage: the places a header's options are parsed into
+/// ([`parse_options_into`] writes over them and drops the ones left over).
+#[inline(always)]
+pub(crate) fn nop_slots() -> OptionList {
+    const NOP: TcpOption = TcpOption::Nop;
+    OptionList::from_buf([NOP; 6])
 }
 
 /// Room for `bytes_left` more options (at most the 40 an area can hold).
