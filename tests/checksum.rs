@@ -167,22 +167,6 @@ fn zeek_good_and_bad_checksum_captures() {
     }
 }
 
-/// tshark on the PATH, or a skip (failing when `CI` is set).
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("tshark is missing and CI is set: .ci/run must `apt-get install -y tshark`");
-        }
-        eprintln!("SKIPPED: tshark is not installed (apt-get install -y tshark)");
-    }
-    ok
-}
-
 /// Wireshark's computed TCP checksum per frame number (frames with exactly one TCP layer).
 fn wireshark_checksums(path: &Path) -> HashMap<u64, u16> {
     let out = Command::new("tshark")
@@ -211,7 +195,7 @@ fn every_corpus_checksum_matches_wireshark() {
     let Some(dir) = common::public_corpus() else {
         return;
     };
-    if !tshark_available() {
+    if !common::tshark_available() {
         return;
     }
     let (mut compared, mut good, mut bad) = (0usize, 0usize, 0usize);

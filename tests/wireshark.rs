@@ -16,22 +16,6 @@ use std::process::Command;
 use serde_json::Value;
 use tcpwire::{TcpHeader, TcpOption};
 
-/// tshark on the PATH, or a skip (failing when `CI` is set: CI installs it).
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("tshark is missing and CI is set: .ci/run must `apt-get install -y tshark`");
-        }
-        eprintln!("SKIPPED: tshark is not installed (apt-get install -y tshark)");
-    }
-    ok
-}
-
 /// Runs the oracle over a capture: one JSON object per TCP segment.
 fn oracle(capture: &Path, script: &Path) -> Vec<Value> {
     let out = Command::new("bash")
@@ -758,7 +742,7 @@ fn capture_dirs() -> Vec<PathBuf> {
 
 #[test]
 fn tcpwire_agrees_with_wireshark_on_every_segment() {
-    if !tshark_available() {
+    if !common::tshark_available() {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tshark_oracle.sh");

@@ -69,3 +69,19 @@ pub fn for_each_tcp(path: &Path, mut f: impl FnMut(&Frame, &TcpInFrame<'_>)) -> 
     }
     skipped
 }
+
+/// tshark on the PATH, or a skip with a message (failing when `CI` is set: CI installs it).
+pub fn tshark_available() -> bool {
+    let ok = std::process::Command::new("tshark")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("tshark is missing and CI is set: .ci/run must `apt-get install -y tshark`");
+        }
+        eprintln!("SKIPPED: tshark is not installed (apt-get install -y tshark)");
+    }
+    ok
+}
