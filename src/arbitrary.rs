@@ -616,7 +616,7 @@ impl Arbitrary for TcpHeader {
             src_port: realistic_u16(g, &[80, 443, 22, 53, 6000, 50000]),
             dst_port: realistic_u16(g, &[80, 443, 22, 53, 6000, 50000]),
             seq: u32::arbitrary(g),
-            ack: u32::arbitrary(g),
+            ack_number: u32::arbitrary(g),
             data_offset: u8::try_from((FIXED_HEADER_LEN + area) / 4).unwrap_or(15),
             reserved: if one_in(g, 3) {
                 u8::arbitrary(g) & 0x7
@@ -640,7 +640,7 @@ impl Arbitrary for TcpHeader {
             src_port: 0,
             dst_port: 0,
             seq: 0,
-            ack: 0,
+            ack_number: 0,
             reserved: 0,
             flags: Flags::EMPTY,
             window: 0,

@@ -1,7 +1,7 @@
 //! Canonical construction of headers and segments: [`TcpHeader::builder`] and
 //! [`TcpSegment::builder`].
 //!
-//! The builder starts from the same defaults as the baseline's `make()` (ports 0, sequence and
+//! The builder starts from these defaults (ports 0, sequence and
 //! acknowledgment numbers 0, no flags, window 65535, checksum 0, urgent pointer 0, no options,
 //! empty payload) and writes a *canonical* header:
 //!
@@ -64,7 +64,7 @@ impl<T> Default for Builder<T> {
                 src_port: 0,
                 dst_port: 0,
                 seq: 0,
-                ack: 0,
+                ack_number: 0,
                 data_offset: 5,
                 reserved: 0,
                 flags: Flags::EMPTY,
@@ -82,20 +82,20 @@ impl<T> Default for Builder<T> {
 }
 
 impl TcpHeader {
-    /// A builder with the baseline's defaults (see [`crate::builder`]).
+    /// A builder with the defaults (see [`crate::builder`]).
     pub fn builder() -> TcpHeaderBuilder {
         Builder::default()
     }
 }
 
 impl TcpSegment {
-    /// A builder with the baseline's defaults and an empty payload (see [`crate::builder`]).
+    /// A builder with the defaults and an empty payload (see [`crate::builder`]).
     pub fn builder() -> TcpSegmentBuilder {
         Builder::default()
     }
 }
 
-/// Starts from a header's fields and options (the baseline's `_make_data`), for building a
+/// Starts from a header's fields and options , for building a
 /// changed copy. A trailing EOL is left out, and the padding and data offset are recomputed by
 /// `build`, so the copy is canonical.
 impl From<TcpHeader> for TcpHeaderBuilder {
@@ -163,7 +163,7 @@ impl<T> Builder<T> {
     /// Acknowledgment number, the header's `ack` field (default 0). It does not set the ACK
     /// flag: see [`ack`](Self::ack).
     pub fn ack_number(mut self, ack: u32) -> Self {
-        self.header.ack = ack;
+        self.header.ack_number = ack;
         self
     }
 
@@ -471,9 +471,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_are_the_baselines() {
+    fn defaults_are_the_documented_ones() {
         let h = TcpHeader::builder().build().unwrap();
-        assert_eq!((h.src_port, h.dst_port, h.seq, h.ack), (0, 0, 0, 0));
+        assert_eq!((h.src_port, h.dst_port, h.seq, h.ack_number), (0, 0, 0, 0));
         assert_eq!(h.flags, Flags::EMPTY);
         assert_eq!((h.window, h.checksum, h.urgent_pointer), (65535, 0, 0));
         assert_eq!((h.data_offset, h.reserved), (5, 0));
@@ -507,7 +507,7 @@ mod tests {
     }
 
     #[test]
-    fn baseline_ws_mss_order_is_kept_and_nothing_is_lost() {
+    fn ws_before_mss_order_is_kept_and_nothing_is_lost() {
         let h = TcpHeader::builder()
             .window_scale(7)
             .mss(1460)
@@ -590,7 +590,7 @@ mod tests {
                 ..
             })
         ));
-        let malformed = TcpOption::parse_mode(&[2, 3, 0], crate::ParseMode::Lossless)
+        let malformed = TcpOption::parse_prefix(&[2, 3, 0], crate::ParseMode::Lossless)
             .unwrap()
             .0;
         assert!(malformed.is_malformed());

@@ -1,7 +1,6 @@
 //! User-registered option codecs, and the parser configuration that uses them.
 //!
-//! The baseline registers option parsers in global, mutable class tables
-//! (`register_option`, `register_mp_option`). Here a [`Parser`] is a plain value: register a
+//! A [`Parser`] is a plain value with no global state: register a
 //! codec for an option kind ([`Parser::with_option_codec`]) or an MPTCP subtype
 //! ([`Parser::with_mptcp_codec`]), and options it decodes come out as
 //! [`TcpOption::Custom`] holding the codec's value (see [`CustomOption::value`]). A codec
@@ -476,21 +475,17 @@ impl Parser {
 
     /// Parses a segment, strictly (as [`TcpSegment::parse`]).
     pub fn parse(&self, input: &[u8]) -> Result<TcpSegment, Error> {
-        self.parse_segment_with_mode(input, ParseMode::Strict)
+        self.parse_with(input, ParseMode::Strict)
     }
 
     /// Parses a segment, keeping malformed options (as [`TcpSegment::parse_lossless`]).
     pub fn parse_lossless(&self, input: &[u8]) -> Result<TcpSegment, Error> {
-        self.parse_segment_with_mode(input, ParseMode::Lossless)
+        self.parse_with(input, ParseMode::Lossless)
     }
 
-    /// Parses a segment in the given mode (as [`TcpSegment::parse_with_mode`]).
-    pub fn parse_segment_with_mode(
-        &self,
-        input: &[u8],
-        mode: ParseMode,
-    ) -> Result<TcpSegment, Error> {
-        let (header, payload) = self.parse_with_mode(input, mode)?;
+    /// Parses a segment in the given mode (as [`TcpSegment::parse_with`]).
+    pub fn parse_with(&self, input: &[u8], mode: ParseMode) -> Result<TcpSegment, Error> {
+        let (header, payload) = self.parse_header_prefix(input, mode)?;
         Ok(TcpSegment {
             header,
             payload: payload.to_vec(),
@@ -499,28 +494,31 @@ impl Parser {
 
     /// Parses a header, strictly (as [`TcpHeader::parse`]).
     pub fn parse_header(&self, input: &[u8]) -> Result<TcpHeader, Error> {
-        self.parse_with_mode(input, ParseMode::Strict)
-            .map(|(h, _)| h)
+        self.parse_header_with(input, ParseMode::Strict)
     }
 
     /// Parses a header, keeping malformed options (as [`TcpHeader::parse_lossless`]).
     pub fn parse_header_lossless(&self, input: &[u8]) -> Result<TcpHeader, Error> {
-        self.parse_with_mode(input, ParseMode::Lossless)
-            .map(|(h, _)| h)
+        self.parse_header_with(input, ParseMode::Lossless)
+    }
+
+    /// Parses a header in the given mode (as [`TcpHeader::parse_with`]).
+    pub fn parse_header_with(&self, input: &[u8], mode: ParseMode) -> Result<TcpHeader, Error> {
+        self.parse_header_prefix(input, mode).map(|(h, _)| h)
     }
 
     /// Parses a header in the given mode, returning it and the bytes after it (as
-    /// [`TcpHeader::parse_with_mode`]).
-    pub fn parse_with_mode<'a>(
+    /// [`TcpHeader::parse_prefix`]).
+    pub fn parse_header_prefix<'a>(
         &self,
         input: &'a [u8],
         mode: ParseMode,
     ) -> Result<(TcpHeader, &'a [u8]), Error> {
         if self.is_empty() {
-            return TcpHeader::parse_with_mode(input, mode);
+            return TcpHeader::parse_prefix(input, mode);
         }
         // The fixed fields, and the header's extent; lossless never fails on options.
-        let (mut header, rest) = TcpHeader::parse_with_mode(input, ParseMode::Lossless)?;
+        let (mut header, rest) = TcpHeader::parse_prefix(input, ParseMode::Lossless)?;
         let area = input
             .get(FIXED_HEADER_LEN..header.header_len())
             .unwrap_or_default();
@@ -558,7 +556,7 @@ impl Parser {
                 rest = next;
                 continue;
             }
-            let (option, next) = TcpOption::parse_mode(rest, mode).map_err(|e| match e {
+            let (option, next) = TcpOption::parse_prefix(rest, mode).map_err(|e| match e {
                 Error::MalformedOption { kind, reason, .. } => Error::MalformedOption {
                     kind,
                     offset,

@@ -81,6 +81,18 @@ pub enum Error {
         /// The destination address given.
         dst: IpAddr,
     },
+    /// Bytes left over after a value that had to take all of its input (one option).
+    #[error(
+        "{trailing} bytes left after the {what} ({length} bytes); it must take all of its input"
+    )]
+    TrailingBytes {
+        /// What was parsed.
+        what: &'static str,
+        /// Bytes the value took.
+        length: usize,
+        /// Bytes left after it.
+        trailing: usize,
+    },
     /// The caller's buffer is too small for the serialized header.
     #[error("buffer of {available} bytes is too small: {needed} bytes needed")]
     BufferTooSmall {

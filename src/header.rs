@@ -211,7 +211,7 @@ impl std::ops::BitAnd for Flags {
     }
 }
 
-/// The set flags joined by `|` in the baseline's order (`SYN|ACK`, `FIN|ACK`, `PSH|ACK`): SYN,
+/// The set flags joined by `|` in the order tools print them (`SYN|ACK`, `FIN|ACK`, `PSH|ACK`): SYN,
 /// FIN, RST, PSH, ACK, URG, ECE, CWR, AE. An empty set is `-`.
 impl fmt::Display for Flags {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -295,7 +295,7 @@ impl<'de> Deserialize<'de> for Flags {
 /// // A bare ACK: ports 443 -> 50000, seq 1, ack 2, data offset 5, window 512.
 /// let bytes = [0x01, 0xbb, 0xc3, 0x50, 0, 0, 0, 1, 0, 0, 0, 2, 0x50, 0x10, 0x02, 0x00, 0, 0, 0, 0];
 /// let h = TcpHeader::parse(&bytes).unwrap();
-/// assert_eq!((h.src_port, h.dst_port, h.seq, h.ack), (443, 50000, 1, 2));
+/// assert_eq!((h.src_port, h.dst_port, h.seq, h.ack_number), (443, 50000, 1, 2));
 /// assert!(h.flags.ack() && h.options.is_empty());
 /// assert_eq!(h.to_bytes().unwrap(), bytes);
 /// ```
@@ -308,7 +308,7 @@ pub struct TcpHeader {
     /// Sequence number.
     pub seq: u32,
     /// Acknowledgment number (as sent, whether or not ACK is set).
-    pub ack: u32,
+    pub ack_number: u32,
     /// The raw 4-bit data offset, in 32-bit words (5..=15 when parsed).
     pub data_offset: u8,
     /// The 3 reserved bits between the data offset and AE, as sent.
@@ -339,7 +339,7 @@ impl Default for TcpHeader {
             src_port: 0,
             dst_port: 0,
             seq: 0,
-            ack: 0,
+            ack_number: 0,
             data_offset: 5,
             reserved: 0,
             flags: Flags::EMPTY,
@@ -357,25 +357,25 @@ impl TcpHeader {
     ///
     /// Bytes after the header (the payload) are ignored; see [`TcpSegment::parse`].
     pub fn parse(input: &[u8]) -> Result<TcpHeader, Error> {
-        Self::parse_mode(input, ParseMode::Strict)
+        Self::parse_with(input, ParseMode::Strict)
     }
 
     /// Parses a header from the start of `input`, keeping malformed options as
     /// [`TcpOption::Malformed`]. Fails only when the fixed header itself is unusable.
     pub fn parse_lossless(input: &[u8]) -> Result<TcpHeader, Error> {
-        Self::parse_mode(input, ParseMode::Lossless)
+        Self::parse_with(input, ParseMode::Lossless)
     }
 
     /// Parses a header in the given mode, returning it and the bytes after it.
-    pub fn parse_with_mode(input: &[u8], mode: ParseMode) -> Result<(TcpHeader, &[u8]), Error> {
-        let header = Self::parse_mode(input, mode)?;
+    pub fn parse_prefix(input: &[u8], mode: ParseMode) -> Result<(TcpHeader, &[u8]), Error> {
+        let header = Self::parse_with(input, mode)?;
         let rest = input.get(header.header_len()..).unwrap_or_default();
         Ok((header, rest))
     }
 
     /// Parses a header in the given mode.
     #[inline]
-    pub fn parse_mode(input: &[u8], mode: ParseMode) -> Result<TcpHeader, Error> {
+    pub fn parse_with(input: &[u8], mode: ParseMode) -> Result<TcpHeader, Error> {
         let fixed = FixedHeader::parse(input)?;
         let area = fixed.option_area(input);
         if area.is_empty() {
@@ -399,7 +399,7 @@ impl TcpHeader {
         result
     }
 
-    /// Parses `input` into this header, in place: the value [`parse_mode`](Self::parse_mode)
+    /// Parses `input` into this header, in place: the value [`parse_with`](Self::parse_with)
     /// gives, written over this one's fields and into its option list's storage (kept, like a
     /// `Vec`'s, when it has spilled to the heap). Nothing is moved, so this is the fastest way
     /// to decode many headers one after the other.
@@ -430,20 +430,6 @@ impl TcpHeader {
             &mut self.options,
             &mut self.padding,
         )
-    }
-
-    /// The control flags that are set: the baseline's `connection` view (there an `IntFlag`
-    /// built from the flag bits; AE is included here, where the baseline leaves NS/AE out).
-    /// Iterate with [`Flags::iter`], display as `SYN|ACK`.
-    ///
-    /// ```
-    /// use tcpwire::{Flags, TcpHeader};
-    /// let h = TcpHeader::builder().syn().ack().build().unwrap();
-    /// assert_eq!(h.connection(), Flags::SYN | Flags::ACK);
-    /// assert_eq!(h.connection().to_string(), "SYN|ACK");
-    /// ```
-    pub fn connection(&self) -> Flags {
-        self.flags
     }
 
     /// The 12 bits after the data offset: reserved bits and flags (see [`Flags::to_word12`]).
@@ -640,7 +626,7 @@ impl TcpHeader {
         let [sp0, sp1] = self.src_port.to_be_bytes();
         let [dp0, dp1] = self.dst_port.to_be_bytes();
         let [s0, s1, s2, s3] = self.seq.to_be_bytes();
-        let [a0, a1, a2, a3] = self.ack.to_be_bytes();
+        let [a0, a1, a2, a3] = self.ack_number.to_be_bytes();
         let [w0, w1] = self.window.to_be_bytes();
         let [c0, c1] = self.checksum.to_be_bytes();
         let [u0, u1] = self.urgent_pointer.to_be_bytes();
@@ -692,7 +678,7 @@ struct FixedHeader {
     src_port: u16,
     dst_port: u16,
     seq: u32,
-    ack: u32,
+    ack_number: u32,
     data_offset: u8,
     reserved: u8,
     flags: Flags,
@@ -727,7 +713,7 @@ impl FixedHeader {
             src_port: u16::from_be_bytes([sp0, sp1]),
             dst_port: u16::from_be_bytes([dp0, dp1]),
             seq: u32::from_be_bytes([s0, s1, s2, s3]),
-            ack: u32::from_be_bytes([a0, a1, a2, a3]),
+            ack_number: u32::from_be_bytes([a0, a1, a2, a3]),
             data_offset,
             reserved: (offset_byte >> 1) & 0x7,
             flags: Flags((u16::from(offset_byte & 1) << 8) | u16::from(flag_byte)),
@@ -753,7 +739,7 @@ impl FixedHeader {
             src_port: self.src_port,
             dst_port: self.dst_port,
             seq: self.seq,
-            ack: self.ack,
+            ack_number: self.ack_number,
             data_offset: self.data_offset,
             reserved: self.reserved,
             flags: self.flags,
@@ -771,7 +757,7 @@ impl FixedHeader {
         header.src_port = self.src_port;
         header.dst_port = self.dst_port;
         header.seq = self.seq;
-        header.ack = self.ack;
+        header.ack_number = self.ack_number;
         header.data_offset = self.data_offset;
         header.reserved = self.reserved;
         header.flags = self.flags;
@@ -800,7 +786,7 @@ pub fn gen_header<'a, W: Write + 'a>(h: &'a TcpHeader) -> impl SerializeFn<W> + 
             gen_u16(h.src_port),
             gen_u16(h.dst_port),
             gen_u32(h.seq),
-            gen_u32(h.ack),
+            gen_u32(h.ack_number),
             gen_u8(offset_byte),
             gen_u8((h.flags.0 & 0xff) as u8),
             gen_u16(h.window),
@@ -836,17 +822,17 @@ pub struct TcpSegment {
 impl TcpSegment {
     /// Parses a segment (strict: a malformed option is an error).
     pub fn parse(input: &[u8]) -> Result<TcpSegment, Error> {
-        Self::parse_with_mode(input, ParseMode::Strict)
+        Self::parse_with(input, ParseMode::Strict)
     }
 
     /// Parses a segment, keeping malformed options as [`TcpOption::Malformed`].
     pub fn parse_lossless(input: &[u8]) -> Result<TcpSegment, Error> {
-        Self::parse_with_mode(input, ParseMode::Lossless)
+        Self::parse_with(input, ParseMode::Lossless)
     }
 
     /// Parses a segment in the given mode.
-    pub fn parse_with_mode(input: &[u8], mode: ParseMode) -> Result<TcpSegment, Error> {
-        let (header, payload) = TcpHeader::parse_with_mode(input, mode)?;
+    pub fn parse_with(input: &[u8], mode: ParseMode) -> Result<TcpSegment, Error> {
+        let (header, payload) = TcpHeader::parse_prefix(input, mode)?;
         Ok(TcpSegment {
             header,
             payload: payload.to_vec(),

@@ -60,7 +60,7 @@ pub use option::{
     allowed_lengths, gen_option, is_decoded_kind, parse_options, AccEcnCounters, Granularity,
     OptionList, ParseMode, SackBlock, SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
 };
-pub use registry::{AltChecksumAlgorithm, MptcpSubtype, TcpOptionKind, TcpRstReason};
+pub use registry::{AltChecksumAlgorithm, MptcpSubtype, OtherValue, TcpOptionKind, TcpRstReason};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -90,7 +90,7 @@ pub const MAX_MPTCP_DATA: usize = 37;
 /// use tcpwire::{TcpOption, mptcp::{MpJoin, MptcpOption}};
 /// // MP_JOIN SYN: backup, address ID 1, token 0xa1b2c3d4, random number 0x01020304.
 /// let bytes = [30, 12, 0x11, 1, 0xa1, 0xb2, 0xc3, 0xd4, 1, 2, 3, 4];
-/// let (option, _) = TcpOption::parse(&bytes).unwrap();
+/// let option = TcpOption::parse(&bytes).unwrap();
 /// let TcpOption::Mptcp(MptcpOption::MpJoin(MpJoin::Syn { backup, address_id, receiver_token, .. })) = option
 /// else { panic!("not an MP_JOIN SYN") };
 /// assert!(backup);
@@ -1011,7 +1011,7 @@ pub const DSS_LENGTHS: LengthSet = LengthSet::of(&[4, 8, 12, 14, 16, 18, 20, 22,
 /// use tcpwire::{TcpOption, mptcp::{Dss, MptcpOption}};
 /// // A 4-byte data ACK and a mapping with 4-byte DSN and no checksum (length 18).
 /// let bytes = [30, 18, 0x20, 0x05, 0, 0, 0, 7, 0, 0, 1, 0, 0, 0, 0, 1, 0x05, 0xa0];
-/// let (TcpOption::Mptcp(MptcpOption::Dss(dss)), _) = TcpOption::parse(&bytes).unwrap()
+/// let TcpOption::Mptcp(MptcpOption::Dss(dss)) = TcpOption::parse(&bytes).unwrap()
 /// else { panic!("not a DSS") };
 /// assert_eq!(dss.data_ack, Some(7));
 /// let mapping = dss.mapping.unwrap();

@@ -908,22 +908,51 @@ fn malformed(
 // Whole-option methods
 
 impl TcpOption {
-    /// Parses one option from the start of `bytes` (strict), returning it and the rest.
-    ///
-    /// EOL is returned on its own; the caller decides what follows it.
+    /// Parses `bytes` as exactly one option (strict): bytes left after it are an error
+    /// ([`Error::TrailingBytes`]). Use [`parse_prefix`](Self::parse_prefix) to parse one
+    /// option from the start of an option area and get the rest.
     ///
     /// ```
     /// use tcpwire::TcpOption;
-    /// let (opt, rest) = TcpOption::parse(&[3, 3, 7, 1]).unwrap();
-    /// assert_eq!(opt, TcpOption::WindowScale { shift: 7 });
-    /// assert_eq!(rest, &[1]);
+    /// assert_eq!(TcpOption::parse(&[3, 3, 7])?, TcpOption::WindowScale { shift: 7 });
+    /// assert!(TcpOption::parse(&[3, 3, 7, 1]).is_err());
+    /// # Ok::<(), tcpwire::Error>(())
     /// ```
-    pub fn parse(bytes: &[u8]) -> Result<(TcpOption, &[u8]), Error> {
-        Self::parse_mode(bytes, ParseMode::Strict)
+    pub fn parse(bytes: &[u8]) -> Result<TcpOption, Error> {
+        Self::parse_with(bytes, ParseMode::Strict)
     }
 
-    /// Parses one option from the start of `bytes` in the given mode.
-    pub fn parse_mode(bytes: &[u8], mode: ParseMode) -> Result<(TcpOption, &[u8]), Error> {
+    /// Parses `bytes` as exactly one option, keeping it as [`TcpOption::Malformed`] when it
+    /// breaks its specification.
+    pub fn parse_lossless(bytes: &[u8]) -> Result<TcpOption, Error> {
+        Self::parse_with(bytes, ParseMode::Lossless)
+    }
+
+    /// Parses `bytes` as exactly one option in the given mode.
+    pub fn parse_with(bytes: &[u8], mode: ParseMode) -> Result<TcpOption, Error> {
+        let (option, rest) = Self::parse_prefix(bytes, mode)?;
+        if rest.is_empty() {
+            Ok(option)
+        } else {
+            Err(Error::TrailingBytes {
+                what: "option",
+                length: bytes.len() - rest.len(),
+                trailing: rest.len(),
+            })
+        }
+    }
+
+    /// Parses one option from the start of `bytes` in the given mode, returning it and the
+    /// rest. EOL is returned on its own; the caller decides what follows it.
+    ///
+    /// ```
+    /// use tcpwire::{ParseMode, TcpOption};
+    /// let (opt, rest) = TcpOption::parse_prefix(&[3, 3, 7, 1], ParseMode::Strict)?;
+    /// assert_eq!(opt, TcpOption::WindowScale { shift: 7 });
+    /// assert_eq!(rest, &[1]);
+    /// # Ok::<(), tcpwire::Error>(())
+    /// ```
+    pub fn parse_prefix(bytes: &[u8], mode: ParseMode) -> Result<(TcpOption, &[u8]), Error> {
         let Some((&kind, after_kind)) = bytes.split_first() else {
             return Err(Error::TooShort { available: 0 });
         };
@@ -1133,7 +1162,7 @@ impl TcpOption {
                 }
                 // The bytes must be malformed exactly as stated: parsed alone, they give this
                 // very option back (a framing error then also runs to the end of the bytes).
-                match Self::parse_mode(bytes, ParseMode::Lossless) {
+                match Self::parse_prefix(bytes, ParseMode::Lossless) {
                     Ok((parsed, [])) if parsed == *self => Ok(()),
                     Ok((Self::Malformed { reason: found, bytes: spanned, .. }, _)) => fail(
                         "malformed option",
@@ -1152,15 +1181,6 @@ impl TcpOption {
                     Err(e) => fail("malformed option", format!("bytes {bytes}: {e}")),
                 }
             }
-            Self::AltChecksumRequest {
-                algorithm: AltChecksumAlgorithm::Other(value),
-            } if AltChecksumAlgorithm::from_value(*value).is_known() => fail(
-                "alternate checksum request",
-                format!(
-                    "algorithm Other({value}) is {}: use its named variant",
-                    AltChecksumAlgorithm::from_value(*value).name()
-                ),
-            ),
             _ => Ok(()),
         }
     }

@@ -1,4 +1,4 @@
-//! TCP port numbers and their service names (the baseline's `AppType` for ports).
+//! TCP port numbers and their service names.
 //!
 //! Source: the TCP entries of the IANA "Service Name and Transport Protocol Port Number
 //! Registry", as copied into Wireshark's `services` file (Debian libwireshark-data

@@ -1,5 +1,17 @@
-//! IANA registries as open enums: a named variant per assigned value, and `Other(n)` for any
+//! IANA registries as open enums: a named variant per assigned value, and `Other` for any
 //! other number, so every byte round-trips.
+//!
+//! Each value has exactly one spelling: `Other` holds an [`OtherValue`], which only
+//! `from_value` makes, and only for numbers without a name. So `TcpOptionKind::from(2)` is
+//! always `Mss`, and two values of an open enum are equal exactly when their numbers are.
+//!
+//! ```
+//! use tcpwire::TcpOptionKind;
+//! assert_eq!(TcpOptionKind::from(2), TcpOptionKind::Mss);
+//! let other = TcpOptionKind::from(200);
+//! assert!(matches!(other, TcpOptionKind::Other(v) if v.value() == 200));
+//! assert_eq!(other.value(), 200);
+//! ```
 //!
 //! Sources: IANA "Transmission Control Protocol (TCP) Parameters" registry (TCP Option Kind
 //! Numbers, TCP Alternate Checksum Numbers) and "Multipath TCP" registry (MPTCP Option
@@ -7,6 +19,25 @@
 //!
 //! In human-readable serde formats a known value is its snake_case name and an unknown one its
 //! number; either is accepted back. In binary formats it is the number.
+
+/// A number that has no name in its registry (the payload of an open enum's `Other`). It can
+/// only be made by an open enum's `from_value`, which gives named numbers their variant, so an
+/// `Other` never holds an assigned value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OtherValue(u8);
+
+impl OtherValue {
+    /// The number.
+    pub const fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for OtherValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 /// Defines an open enum over `u8`: named variants, `Other(u8)` for the rest, conversions, names,
 /// descriptions, `Display` and serde.
@@ -22,7 +53,7 @@ macro_rules! open_enum {
         pub enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $value, "`: ", $desc)] $variant, )*
             /// A value with no name in the registry, kept as its number.
-            Other(u8),
+            Other(OtherValue),
         }
 
         impl $name {
@@ -33,7 +64,7 @@ macro_rules! open_enum {
             pub const fn value(self) -> u8 {
                 match self {
                     $( $name::$variant => $value, )*
-                    $name::Other(v) => v,
+                    $name::Other(v) => v.0,
                 }
             }
 
@@ -41,7 +72,7 @@ macro_rules! open_enum {
             pub const fn from_value(v: u8) -> Self {
                 match v {
                     $( $value => $name::$variant, )*
-                    other => $name::Other(other),
+                    other => $name::Other(OtherValue(other)),
                 }
             }
 
@@ -149,17 +180,17 @@ macro_rules! open_enum {
 open_enum! {
     /// TCP option kind numbers (IANA "TCP Option Kind Numbers").
     pub enum TcpOptionKind {
-        EndOfOptionList = 0, "End_of_Option_List", "eol", "End of Option List";
-        NoOperation = 1, "No_Operation", "nop", "No-Operation";
-        MaximumSegmentSize = 2, "Maximum_Segment_Size", "mss", "Maximum Segment Size";
+        Eol = 0, "End_of_Option_List", "eol", "End of Option List";
+        Nop = 1, "No_Operation", "nop", "No-Operation";
+        Mss = 2, "Maximum_Segment_Size", "mss", "Maximum Segment Size";
         WindowScale = 3, "Window_Scale", "window_scale", "Window Scale";
         SackPermitted = 4, "SACK_Permitted", "sack_permitted", "SACK Permitted";
         Sack = 5, "SACK", "sack", "SACK";
         Echo = 6, "Echo", "echo", "Echo (obsoleted by option 8)";
         EchoReply = 7, "Echo_Reply", "echo_reply", "Echo Reply (obsoleted by option 8)";
         Timestamps = 8, "Timestamps", "timestamps", "Timestamps";
-        PartialOrderConnectionPermitted = 9, "Partial_Order_Connection_Permitted", "poc_permitted", "Partial Order Connection Permitted (obsolete)";
-        PartialOrderServiceProfile = 10, "Partial_Order_Service_Profile", "poc_service_profile", "Partial Order Service Profile (obsolete)";
+        PocPermitted = 9, "Partial_Order_Connection_Permitted", "poc_permitted", "Partial Order Connection Permitted (obsolete)";
+        PocServiceProfile = 10, "Partial_Order_Service_Profile", "poc_service_profile", "Partial Order Service Profile (obsolete)";
         Cc = 11, "CC", "cc", "CC (obsolete)";
         CcNew = 12, "CC_NEW", "cc_new", "CC.NEW (obsolete)";
         CcEcho = 13, "CC_ECHO", "cc_echo", "CC.ECHO (obsolete)";
@@ -170,7 +201,7 @@ open_enum! {
         TrailerChecksum = 18, "Trailer_Checksum_Option", "trailer_checksum", "Trailer Checksum Option";
         Md5Signature = 19, "MD5_Signature_Option", "md5_signature", "MD5 Signature Option (obsoleted by option 29)";
         ScpsCapabilities = 20, "SCPS_Capabilities", "scps_capabilities", "SCPS Capabilities";
-        SelectiveNegativeAck = 21, "Selective_Negative_Acknowledgements", "snack", "Selective Negative Acknowledgements";
+        Snack = 21, "Selective_Negative_Acknowledgements", "snack", "Selective Negative Acknowledgements";
         RecordBoundaries = 22, "Record_Boundaries", "record_boundaries", "Record Boundaries";
         CorruptionExperienced = 23, "Corruption_experienced", "corruption_experienced", "Corruption experienced";
         Snap = 24, "SNAP", "snap", "SNAP";

@@ -411,8 +411,7 @@ fn check_file(name: &str, expected: &[&str], mode: ParseMode) -> Vec<TcpSegment>
     let mut parsed = Vec::new();
     for ((number, bytes), want) in segments.iter().zip(expected) {
         let at = format!("{name} frame {number}");
-        let segment =
-            TcpSegment::parse_with_mode(bytes, mode).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let segment = TcpSegment::parse_with(bytes, mode).unwrap_or_else(|e| panic!("{at}: {e}"));
         assert_eq!(describe_header(&segment), expand(want), "{at}");
         // 3. Byte for byte back, and through JSON.
         assert_eq!(&segment.to_bytes().unwrap(), bytes, "{at}: re-serialized");

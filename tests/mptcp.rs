@@ -22,9 +22,8 @@ use tcpwire::{
 /// Parses one whole option in both modes, checks they agree, that it is MPTCP, that it
 /// consumes every byte and that it writes the same bytes back.
 fn parse_both(bytes: &[u8]) -> MptcpOption {
-    let (strict, rest) = TcpOption::parse(bytes).unwrap_or_else(|e| panic!("{bytes:02x?}: {e}"));
-    assert!(rest.is_empty(), "{bytes:02x?}: {} bytes left", rest.len());
-    let (lossless, rest) = TcpOption::parse_mode(bytes, ParseMode::Lossless).unwrap();
+    let strict = TcpOption::parse(bytes).unwrap_or_else(|e| panic!("{bytes:02x?}: {e}"));
+    let (lossless, rest) = TcpOption::parse_prefix(bytes, ParseMode::Lossless).unwrap();
     assert!(rest.is_empty());
     assert_eq!(strict, lossless, "{bytes:02x?}: strict and lossless differ");
     assert_eq!(
@@ -607,7 +606,7 @@ fn tcprst_experimental_unassigned() {
         MptcpOption::MpTcpRst {
             reserved: 0,
             transient: false,
-            reason: TcpRstReason::Other(42),
+            reason: TcpRstReason::from_value(42),
         },
     );
     check(
@@ -630,7 +629,7 @@ fn tcprst_experimental_unassigned() {
         data: inline(&[0xaa, 0xbb]),
     };
     check(&[30, 5, 0x93, 0xaa, 0xbb], unassigned.clone());
-    assert_eq!(unassigned.subtype(), MptcpSubtype::Other(9));
+    assert_eq!(unassigned.subtype(), MptcpSubtype::from_value(9));
     assert_eq!(unassigned.name(), "unassigned");
     check(
         &[30, 3, 0xe0],
@@ -686,7 +685,7 @@ fn subtype_and_name_of_every_variant() {
             MptcpSubtype::MpExperimental,
             "mp_experimental",
         ),
-        (&[30, 3, 0xa0], MptcpSubtype::Other(10), "unassigned"),
+        (&[30, 3, 0xa0], MptcpSubtype::from_value(10), "unassigned"),
     ];
     for (bytes, subtype, name) in cases {
         let m = parse_both(bytes);
@@ -944,7 +943,7 @@ fn validate_rejects_values_without_an_exact_encoding() {
 // JSON
 
 fn json(bytes: &[u8]) -> String {
-    let (option, _) = TcpOption::parse(bytes).unwrap();
+    let option = TcpOption::parse(bytes).unwrap();
     let text = serde_json::to_string(&option).unwrap();
     let back: TcpOption = serde_json::from_str(&text).unwrap();
     assert_eq!(back, option, "{text}");
@@ -1098,9 +1097,9 @@ fn prop_generated_values_parse_back_in_both_modes() {
         let option = TcpOption::Mptcp(m.clone());
         let bytes = option.to_bytes().unwrap();
         assert_eq!(bytes.len(), m.encoded_len());
-        assert_eq!(TcpOption::parse(&bytes).unwrap(), (option.clone(), &[][..]));
+        assert_eq!(TcpOption::parse(&bytes).unwrap(), option);
         assert_eq!(
-            TcpOption::parse_mode(&bytes, ParseMode::Lossless).unwrap(),
+            TcpOption::parse_prefix(&bytes, ParseMode::Lossless).unwrap(),
             (option, &[][..])
         );
         true
@@ -1238,7 +1237,7 @@ impl Arbitrary for RawMptcp {
 fn prop_any_kind30_bytes_lossless_writes_them_back() {
     fn prop(raw: RawMptcp) -> TestResult {
         let bytes = &raw.0;
-        let (lossless, rest) = TcpOption::parse_mode(bytes, ParseMode::Lossless).unwrap();
+        let (lossless, rest) = TcpOption::parse_prefix(bytes, ParseMode::Lossless).unwrap();
         assert!(rest.is_empty());
         assert_eq!(lossless.to_bytes().unwrap(), *bytes, "{lossless:?}");
         match (&lossless, TcpOption::parse(bytes)) {
@@ -1256,7 +1255,7 @@ fn prop_any_kind30_bytes_lossless_writes_them_back() {
                     if usize::from(*length) == bytes.len() && !allowed.contains(*length))
                 );
             }
-            (TcpOption::Mptcp(m), Ok((strict, _))) => {
+            (TcpOption::Mptcp(m), Ok(strict)) => {
                 assert_eq!(strict, lossless);
                 assert_eq!(m.validate(), Ok(()));
                 assert_eq!(m.encoded_len(), bytes.len());
@@ -1459,7 +1458,7 @@ fn public_corpus_mptcp_options() {
         common::for_each_tcp(&dir.join(file), |frame, tcp| {
             let frame = frame.number;
             let segment = tcp.segment;
-            let Ok((lossless, _)) = TcpHeader::parse_with_mode(segment, ParseMode::Lossless) else {
+            let Ok((lossless, _)) = TcpHeader::parse_prefix(segment, ParseMode::Lossless) else {
                 return;
             };
             // Each MPTCP option writes back exactly the bytes it came from.

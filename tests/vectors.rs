@@ -101,21 +101,28 @@ fn validate_rejects_a_malformed_option_whose_bytes_say_otherwise() {
 }
 
 #[test]
-fn validate_rejects_other_for_a_named_alt_checksum_algorithm() {
-    // `Other(1)` would be written as 1, which parses back as the named 8-bit Fletcher.
-    let other = TcpOption::AltChecksumRequest {
-        algorithm: AltChecksumAlgorithm::Other(1),
-    };
-    let e = other.to_bytes().unwrap_err();
-    assert!(e.to_string().contains("fletcher_8bit"), "{e}");
+fn open_enums_have_one_spelling_per_value() {
+    // A named number always becomes its variant: `Other` cannot hold 1.
+    assert_eq!(
+        AltChecksumAlgorithm::from_value(1),
+        AltChecksumAlgorithm::Fletcher8
+    );
     // An unassigned number is what `Other` is for.
     let unassigned = TcpOption::AltChecksumRequest {
-        algorithm: AltChecksumAlgorithm::Other(4),
+        algorithm: AltChecksumAlgorithm::from_value(4),
     };
+    assert!(matches!(
+        unassigned,
+        TcpOption::AltChecksumRequest {
+            algorithm: AltChecksumAlgorithm::Other(v)
+        } if v.value() == 4
+    ));
     let bytes = unassigned.to_bytes().unwrap();
     assert_eq!(bytes, [14, 3, 4]);
     assert_eq!(
-        TcpOption::parse_mode(&bytes, ParseMode::Strict).unwrap().0,
+        TcpOption::parse_prefix(&bytes, ParseMode::Strict)
+            .unwrap()
+            .0,
         unassigned
     );
 }
@@ -171,8 +178,7 @@ fn parse_well_formed(area: &[u8]) -> TcpHeader {
 /// A single well-formed option (its whole bytes): decoded alone and inside a header (followed
 /// by EOL and zero padding up to a 4-byte boundary), identically, and written back exactly.
 fn single(option: &[u8]) -> TcpOption {
-    let (alone, rest) = TcpOption::parse(option).unwrap_or_else(|e| panic!("{option:02x?}: {e}"));
-    assert!(rest.is_empty(), "{option:02x?} left {rest:02x?}");
+    let alone = TcpOption::parse(option).unwrap_or_else(|e| panic!("{option:02x?}: {e}"));
     assert_eq!(alone.encoded_len(), option.len());
     assert_eq!(alone.to_bytes().unwrap(), option);
     let mut area = option.to_vec();
@@ -226,7 +232,7 @@ fn bare_ack() {
     assert_eq!(h.src_port, 443);
     assert_eq!(h.dst_port, 50000);
     assert_eq!(h.seq, 1);
-    assert_eq!(h.ack, 2);
+    assert_eq!(h.ack_number, 2);
     assert_eq!(h.data_offset, 5);
     assert_eq!(h.reserved, 0);
     assert_eq!(h.flags, Flags::ACK);
@@ -257,7 +263,7 @@ fn linux_syn() {
     .unwrap();
     let h = TcpHeader::parse(&bytes).unwrap();
     assert_eq!((h.src_port, h.dst_port), (50000, 443));
-    assert_eq!((h.seq, h.ack), (1, 0));
+    assert_eq!((h.seq, h.ack_number), (1, 0));
     assert_eq!(h.data_offset, 10);
     assert_eq!(h.flags, Flags::SYN);
     assert_eq!(h.window, 64240);
@@ -778,10 +784,18 @@ fn malformed_fast_open_cookies() {
 
 #[test]
 fn eol_and_nop() {
-    assert_eq!(TcpOption::parse(&[0]).unwrap(), (TcpOption::Eol, &[][..]));
+    assert_eq!(TcpOption::parse(&[0]).unwrap(), TcpOption::Eol);
     assert_eq!(
-        TcpOption::parse(&[1, 0]).unwrap(),
+        TcpOption::parse_prefix(&[1, 0], ParseMode::Strict).unwrap(),
         (TcpOption::Nop, &[0][..])
+    );
+    assert_eq!(
+        TcpOption::parse(&[1, 0]),
+        Err(Error::TrailingBytes {
+            what: "option",
+            length: 1,
+            trailing: 1
+        })
     );
     assert_eq!((TcpOption::Eol.kind(), TcpOption::Nop.kind()), (0, 1));
     assert_eq!(TcpOption::Eol.to_bytes().unwrap(), [0]);
@@ -895,7 +909,7 @@ fn alternate_checksum_options() {
     assert_eq!(
         unknown,
         TcpOption::AltChecksumRequest {
-            algorithm: AltChecksumAlgorithm::Other(9)
+            algorithm: AltChecksumAlgorithm::from_value(9)
         }
     );
     assert_eq!(
@@ -1213,7 +1227,7 @@ fn json_shape_of_options() {
     );
     json_both_ways(
         TcpOption::AltChecksumRequest {
-            algorithm: AltChecksumAlgorithm::Other(9),
+            algorithm: AltChecksumAlgorithm::from_value(9),
         },
         r#"{"kind":14,"type":"alt_checksum_request","algorithm":9}"#,
     );

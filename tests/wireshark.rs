@@ -106,7 +106,7 @@ fn compare_header(c: &mut Cmp<'_>, h: &TcpHeader, ws: &Value) {
     c.eq("src_port", h.src_port, first_int_str(ws, "tcp.srcport"));
     c.eq("dst_port", h.dst_port, first_int_str(ws, "tcp.dstport"));
     c.eq("seq", h.seq, first_int_str(ws, "tcp.seq_raw"));
-    c.eq("ack", h.ack, first_int_str(ws, "tcp.ack_raw"));
+    c.eq("ack_number", h.ack_number, first_int_str(ws, "tcp.ack_raw"));
     c.eq(
         "header_len",
         h.header_len(),

@@ -82,7 +82,7 @@ pub fn run_decode(args: &DecodeArgs) -> io::Result<Exit> {
                 return Ok(());
             }
         };
-        match TcpSegment::parse_with_mode(&bytes, mode) {
+        match TcpSegment::parse_with(&bytes, mode) {
             Ok(segment) => write_json_line(out, &segment),
             Err(e) => {
                 eprintln!("tcpwire decode: {what}: {e}");

@@ -117,7 +117,7 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
             return Examined::Error(SegmentError::BelowTcp(detail));
         }
     };
-    let header = match TcpHeader::parse_with_mode(tcp.segment, mode) {
+    let header = match TcpHeader::parse_prefix(tcp.segment, mode) {
         Ok((header, _)) => header,
         Err(e @ Error::MalformedOption { .. }) => {
             return Examined::Error(SegmentError::Strict(e));
