@@ -8,15 +8,13 @@
 //!
 //! `cargo run --example custom_codec` (it checks its own results and fails if one is wrong).
 
-use serde::Serialize;
-use tcpwire::{CustomOption, OptionCodec, Parser, TcpOption, TcpSegment};
+use tcpwire::{CustomOption, FieldValue, OptionCodec, Parser, TcpOption, TcpSegment};
 
 /// The experiment identifier (RFC 6994) of the example option.
 pub const EXID_EDO: u16 = 0x0ED0;
 
 /// The decoded option.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "edo", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edo {
     /// On a SYN: the sender supports the extension.
     Supported,
@@ -25,7 +23,6 @@ pub enum Edo {
         /// The header length in bytes (may exceed the 60 the data offset can say).
         header_length: u16,
         /// The segment length, when present.
-        #[serde(skip_serializing_if = "Option::is_none")]
         segment_length: Option<u16>,
     },
 }
@@ -74,8 +71,29 @@ impl OptionCodec for EdoCodec {
         }
     }
 
-    fn to_json(&self, value: &Edo) -> Option<serde_json::Value> {
-        serde_json::to_value(value).ok()
+    fn fields(&self, value: &Edo) -> Vec<(String, FieldValue)> {
+        match value {
+            Edo::Supported => vec![("edo".into(), FieldValue::Text("supported".into()))],
+            Edo::Extension {
+                header_length,
+                segment_length,
+            } => {
+                let mut fields = vec![
+                    ("edo".into(), FieldValue::Text("extension".into())),
+                    (
+                        "header_length".into(),
+                        FieldValue::Unsigned((*header_length).into()),
+                    ),
+                ];
+                if let Some(length) = segment_length {
+                    fields.push((
+                        "segment_length".into(),
+                        FieldValue::Unsigned((*length).into()),
+                    ));
+                }
+                fields
+            }
+        }
     }
 }
 

@@ -340,26 +340,19 @@ pub(crate) mod hex_vec {
     }
 }
 
-/// serde `with` module: `[u8; N]` as hex (human-readable) or bytes.
-pub(crate) mod hex_array {
-    use super::*;
+/// A `u64` serialized as [`u64_string`] does: a decimal string in human-readable formats.
+#[derive(Clone, Copy)]
+pub(crate) struct U64Text(pub(crate) u64);
 
-    pub fn serialize<S: Serializer, const N: usize>(v: &[u8; N], s: S) -> Result<S::Ok, S::Error> {
-        serialize_bytes(v, s)
+impl Serialize for U64Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        u64_string::serialize(&self.0, s)
     }
+}
 
-    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
-        d: D,
-    ) -> Result<[u8; N], D::Error> {
-        let mut out = [0u8; N];
-        let n = deserialize_bytes_into(d, &mut out)?;
-        if n != N {
-            return Err(de::Error::invalid_length(
-                n,
-                &"exactly the field's byte count",
-            ));
-        }
-        Ok(out)
+impl<'de> Deserialize<'de> for U64Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        u64_string::deserialize(d).map(U64Text)
     }
 }
 

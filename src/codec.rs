@@ -54,7 +54,7 @@ use std::hash::{Hash, Hasher};
 use std::panic::RefUnwindSafe;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::bytes::InlineBytes;
 use crate::error::Error;
@@ -85,11 +85,39 @@ pub trait OptionCodec: Send + Sync + RefUnwindSafe + 'static {
     /// was decoded from (the parser checks, and declines the value otherwise).
     fn encode(&self, value: &Self::Value, body: &mut Vec<u8>);
 
-    /// The value's fields for JSON (`"fields"`), if the codec wants them shown; none by
-    /// default.
-    fn to_json(&self, value: &Self::Value) -> Option<serde_json::Value> {
+    /// The value's fields, shown under `"fields"` in human-readable serde formats (JSON) and
+    /// ignored when read back; none by default.
+    fn fields(&self, value: &Self::Value) -> Vec<(String, FieldValue)> {
         let _ = value;
-        None
+        Vec::new()
+    }
+}
+
+/// One field of a codec's value, for display in human-readable serde formats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldValue {
+    /// A flag.
+    Bool(bool),
+    /// A number.
+    Unsigned(u64),
+    /// A signed number.
+    Signed(i64),
+    /// Text, such as a name.
+    Text(String),
+    /// Bytes (hex in human-readable formats).
+    Bytes(Vec<u8>),
+}
+
+impl Serialize for FieldValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FieldValue::Bool(v) => s.serialize_bool(*v),
+            FieldValue::Unsigned(v) => s.serialize_u64(*v),
+            FieldValue::Signed(v) => s.serialize_i64(*v),
+            FieldValue::Text(v) => s.serialize_str(v),
+            FieldValue::Bytes(v) => crate::bytes::serialize_bytes(v, s),
+        }
     }
 }
 
@@ -101,7 +129,7 @@ trait ErasedCodec: Send + Sync + RefUnwindSafe {
     fn name(&self) -> &str;
     fn decode(&self, kind: u8, body: &[u8]) -> Option<Box<AnyValue>>;
     fn encode(&self, value: &(dyn Any + Send + Sync), body: &mut Vec<u8>) -> bool;
-    fn to_json(&self, value: &(dyn Any + Send + Sync)) -> Option<serde_json::Value>;
+    fn fields(&self, value: &(dyn Any + Send + Sync)) -> Vec<(String, FieldValue)>;
     fn debug(&self, value: &(dyn Any + Send + Sync), f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
 
@@ -124,10 +152,11 @@ impl<C: OptionCodec> ErasedCodec for C {
         }
     }
 
-    fn to_json(&self, value: &(dyn Any + Send + Sync)) -> Option<serde_json::Value> {
+    fn fields(&self, value: &(dyn Any + Send + Sync)) -> Vec<(String, FieldValue)> {
         value
             .downcast_ref::<C::Value>()
-            .and_then(|value| OptionCodec::to_json(self, value))
+            .map(|value| OptionCodec::fields(self, value))
+            .unwrap_or_default()
     }
 
     fn debug(&self, value: &(dyn Any + Send + Sync), f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -257,12 +286,14 @@ impl CustomOption {
         self.0.decoded.is_none()
     }
 
-    /// The codec's fields for JSON, if it gives them.
-    pub fn fields(&self) -> Option<serde_json::Value> {
+    /// The codec's fields for display (see [`OptionCodec::fields`]); none for an opaque
+    /// option.
+    pub fn fields(&self) -> Vec<(String, FieldValue)> {
         self.0
             .decoded
             .as_ref()
-            .and_then(|(value, codec)| codec.to_json(&**value))
+            .map(|(value, codec)| codec.fields(&**value))
+            .unwrap_or_default()
     }
 
     /// Checks the bytes frame one option (done at construction; here for
@@ -349,39 +380,6 @@ impl fmt::Debug for CustomOption {
         d.field("bytes", &self.0.bytes)
             .field("value", &Value(&self.0))
             .finish()
-    }
-}
-
-/// The JSON shape of a custom option (inside the option's `kind` and `"type": "custom"`).
-#[derive(Serialize, Deserialize)]
-struct CustomRepr {
-    name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    mptcp_subtype: Option<u8>,
-    bytes: InlineBytes<MAX_OPTION_AREA>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    fields: Option<serde_json::Value>,
-}
-
-impl Serialize for CustomOption {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        CustomRepr {
-            name: self.name().to_owned(),
-            mptcp_subtype: self.0.mptcp_subtype,
-            bytes: self.0.bytes,
-            fields: self.fields(),
-        }
-        .serialize(s)
-    }
-}
-
-/// Back to an opaque option with the same bytes (the codec's value cannot be rebuilt without
-/// the codec; `"fields"` is ignored).
-impl<'de> Deserialize<'de> for CustomOption {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let repr = CustomRepr::deserialize(d)?;
-        CustomOption::opaque(&repr.name, repr.bytes.as_slice(), repr.mptcp_subtype)
-            .map_err(serde::de::Error::custom)
     }
 }
 

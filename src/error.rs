@@ -108,8 +108,7 @@ pub enum Error {
 /// The first three are framing errors: the option's length cannot be trusted, so the malformed
 /// option spans the rest of the option area. The others leave the framing intact, and parsing
 /// continues after the option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "problem", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MalformedReason {
     /// The kind byte is the last byte of the option area: there is no length byte.
@@ -152,6 +151,125 @@ impl MalformedReason {
             Self::LengthBelowTwo { .. } => "length_below_two",
             Self::Overrun { .. } => "overrun",
             Self::BadLength { .. } => "bad_length",
+        }
+    }
+}
+
+/// In human-readable formats a reason is one map, `{"problem": "overrun", "length": 88,
+/// "available": 14}` (the `problem` is [`MalformedReason::name`]); in binary ones a tuple of
+/// the problem's number and its fields.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "MalformedReason", deny_unknown_fields)]
+struct ReasonRecord<'a> {
+    #[serde(borrow)]
+    problem: std::borrow::Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    length: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    available: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    allowed: Option<LengthSet>,
+}
+
+/// The binary form of a [`MalformedReason`].
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "MalformedReason")]
+enum ReasonCompact {
+    MissingLength,
+    LengthBelowTwo(u8),
+    Overrun(u8, u8),
+    BadLength(u8, LengthSet),
+}
+
+impl Serialize for MalformedReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            let (length, available, allowed) = match *self {
+                Self::MissingLength => (None, None, None),
+                Self::LengthBelowTwo { length } => (Some(length), None, None),
+                Self::Overrun { length, available } => (Some(length), Some(available), None),
+                Self::BadLength { length, allowed } => (Some(length), None, Some(allowed)),
+            };
+            ReasonRecord {
+                problem: self.name().into(),
+                length,
+                available,
+                allowed,
+            }
+            .serialize(s)
+        } else {
+            match *self {
+                Self::MissingLength => ReasonCompact::MissingLength,
+                Self::LengthBelowTwo { length } => ReasonCompact::LengthBelowTwo(length),
+                Self::Overrun { length, available } => ReasonCompact::Overrun(length, available),
+                Self::BadLength { length, allowed } => ReasonCompact::BadLength(length, allowed),
+            }
+            .serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MalformedReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        if !d.is_human_readable() {
+            return Ok(match ReasonCompact::deserialize(d)? {
+                ReasonCompact::MissingLength => Self::MissingLength,
+                ReasonCompact::LengthBelowTwo(length) => Self::LengthBelowTwo { length },
+                ReasonCompact::Overrun(length, available) => Self::Overrun { length, available },
+                ReasonCompact::BadLength(length, allowed) => Self::BadLength { length, allowed },
+            });
+        }
+        let r = ReasonRecord::deserialize(d)?;
+        let need = |v: Option<u8>, field: &str| {
+            v.ok_or_else(|| {
+                D::Error::custom(format_args!(
+                    "malformed-option reason `{}`: missing field `{field}`",
+                    r.problem
+                ))
+            })
+        };
+        let reason = match r.problem.as_ref() {
+            "missing_length" => Self::MissingLength,
+            "length_below_two" => Self::LengthBelowTwo {
+                length: need(r.length, "length")?,
+            },
+            "overrun" => Self::Overrun {
+                length: need(r.length, "length")?,
+                available: need(r.available, "available")?,
+            },
+            "bad_length" => Self::BadLength {
+                length: need(r.length, "length")?,
+                allowed: r.allowed.ok_or_else(|| {
+                    D::Error::custom("malformed-option reason `bad_length`: missing field `allowed`")
+                })?,
+            },
+            other => {
+                return Err(D::Error::custom(format_args!(
+                    "unknown malformed-option problem `{other}` (missing_length, length_below_two, overrun or bad_length)"
+                )))
+            }
+        };
+        // A field the problem does not have is an error, not silently dropped.
+        let extra = match reason {
+            Self::MissingLength => r
+                .length
+                .map(|_| "length")
+                .or(r.available.map(|_| "available")),
+            Self::LengthBelowTwo { .. } => r.available.map(|_| "available"),
+            Self::Overrun { .. } => None,
+            Self::BadLength { .. } => r.available.map(|_| "available"),
+        }
+        .or(match reason {
+            Self::BadLength { .. } => None,
+            _ => r.allowed.map(|_| "allowed"),
+        });
+        match extra {
+            Some(field) => Err(D::Error::custom(format_args!(
+                "malformed-option reason `{}`: field `{field}` does not belong here",
+                r.problem
+            ))),
+            None => Ok(reason),
         }
     }
 }
@@ -288,10 +406,15 @@ impl fmt::Debug for LengthSet {
     }
 }
 
-/// A list of the lengths, e.g. `[10, 18, 26, 34]`.
+/// A list of the lengths in human-readable formats, e.g. `[10, 18, 26, 34]`; the 64-bit
+/// mask (bit n set for length n) in binary ones.
 impl Serialize for LengthSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
+        if s.is_human_readable() {
+            s.collect_seq(self.iter())
+        } else {
+            s.serialize_u64(u64::from_le_bytes(self.0))
+        }
     }
 }
 
@@ -316,7 +439,14 @@ impl<'de> Deserialize<'de> for LengthSet {
                 }
                 Ok(set)
             }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<LengthSet, E> {
+                Ok(LengthSet(v.to_le_bytes()))
+            }
         }
-        d.deserialize_seq(V)
+        if d.is_human_readable() {
+            d.deserialize_seq(V)
+        } else {
+            d.deserialize_u64(V)
+        }
     }
 }

@@ -249,8 +249,13 @@ struct FlagsRepr {
     fin: bool,
 }
 
+/// One boolean per flag in human-readable formats; the 9 flag bits as a number (AE is bit 8)
+/// in binary ones.
 impl Serialize for Flags {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return s.serialize_u16(self.0);
+        }
         FlagsRepr {
             ae: self.ae(),
             cwr: self.cwr(),
@@ -268,6 +273,16 @@ impl Serialize for Flags {
 
 impl<'de> Deserialize<'de> for Flags {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            let bits = u16::deserialize(d)?;
+            return if bits < 0x200 {
+                Ok(Flags(bits))
+            } else {
+                Err(serde::de::Error::custom(format_args!(
+                    "flag bits {bits:#x} are wider than the 9 flags"
+                )))
+            };
+        }
         let r = FlagsRepr::deserialize(d)?;
         let mut f = Flags::EMPTY;
         for (on, flag) in [

@@ -49,10 +49,11 @@ mod number;
 mod option;
 pub mod ports;
 pub mod registry;
+mod serde_form;
 
 pub use builder::{Builder, TcpHeaderBuilder, TcpSegmentBuilder};
 pub use bytes::{from_hex, to_hex, HexError, InlineBytes};
-pub use codec::{CustomOption, OptionCodec, Parser};
+pub use codec::{CustomOption, FieldValue, OptionCodec, Parser};
 pub use error::{Error, LengthSet, MalformedReason};
 pub use header::{gen_header, gen_segment, Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
 pub use mptcp::MptcpOption;

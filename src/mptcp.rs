@@ -59,7 +59,6 @@
 //! RFC 6824 (v0) defined the same bit as HMAC-SHA1; read it with `version`. Likewise bit C is
 //! `no_subflows_to_source` whatever the version (in v0 it was a crypto-algorithm bit).
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -73,7 +72,7 @@ use nom::combinator::cond;
 use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
 
-use crate::bytes::{hex_array, u64_string, InlineBytes};
+use crate::bytes::{u64_string, InlineBytes, U64Text};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::number::{array, be_u16, be_u32, be_u64, be_u8};
 use crate::registry::{MptcpSubtype, TcpRstReason};
@@ -97,8 +96,7 @@ pub const MAX_MPTCP_DATA: usize = 37;
 /// assert_eq!((address_id, receiver_token), (1, [0xa1, 0xb2, 0xc3, 0xd4]));
 /// assert_eq!(option.to_bytes().unwrap(), bytes);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(remote = "Self", tag = "mptcp", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MptcpOption {
     /// Subtype 0, MP_CAPABLE: version and algorithm negotiation, keys.
@@ -114,7 +112,6 @@ pub enum MptcpOption {
         /// The low nibble of byte 2 (reserved).
         reserved: u8,
         /// The address IDs removed (1..=37), in wire order.
-        #[serde(with = "address_id_list")]
         address_ids: InlineBytes<MAX_MPTCP_DATA>,
     },
     /// Subtype 5, MP_PRIO, length 3 (or 4 in v0, with an address ID).
@@ -124,7 +121,6 @@ pub enum MptcpOption {
         /// The 3 reserved bits before B.
         reserved: u8,
         /// The address ID of the v0 (RFC 6824) 4-byte form.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         address_id: Option<u8>,
     },
     /// Subtype 6, MP_FAIL, length 12: fallback at a data sequence number.
@@ -132,7 +128,6 @@ pub enum MptcpOption {
         /// The 12 reserved bits after the subtype.
         reserved: u16,
         /// The data sequence number of the failed mapping.
-        #[serde(with = "u64_string")]
         dsn: u64,
     },
     /// Subtype 7, MP_FASTCLOSE, length 12.
@@ -140,11 +135,9 @@ pub enum MptcpOption {
         /// The 12 reserved bits after the subtype.
         reserved: u16,
         /// The receiver's key.
-        #[serde(with = "hex_array")]
         receiver_key: [u8; 8],
     },
     /// Subtype 8, MP_TCPRST (RFC 8684), length 4: why a subflow was reset.
-    #[serde(rename = "mp_tcprst")]
     MpTcpRst {
         /// The U, V and W flags (3 bits, U high): not assigned by RFC 8684.
         reserved: u8,
@@ -163,7 +156,6 @@ pub enum MptcpOption {
     /// Subtypes 9..=14, not assigned by IANA: kept as bytes.
     Unassigned {
         /// The subtype (9..=14); in JSON it is the outer `"subtype"`.
-        #[serde(skip)]
         subtype: u8,
         /// The low nibble of byte 2.
         nibble: u8,
@@ -550,31 +542,19 @@ pub const fn mp_capable_lengths(version: u8) -> LengthSet {
 /// MP_CAPABLE (subtype 0). Each field after the flags is present when the length reaches it
 /// (4: none; 12: sender's key; 20: + receiver's key; 22: + data-level length; 24: + checksum),
 /// so each present field requires the ones before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MpCapable {
     /// The MPTCP version (4 bits): 0 is RFC 6824, 1 is RFC 8684.
     pub version: u8,
     /// The 8 flag bits A..H.
     pub flags: MpCapableFlags,
     /// The sender's key (length >= 12).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "opt_hex_array"
-    )]
     pub sender_key: Option<[u8; 8]>,
     /// The receiver's key (length >= 20).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "opt_hex_array"
-    )]
     pub receiver_key: Option<[u8; 8]>,
     /// Data-level length of the data in this segment (v1, length >= 22).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_level_length: Option<u16>,
     /// The DSS checksum of that data (v1, length 24).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<u16>,
 }
 
@@ -800,8 +780,7 @@ pub const MP_JOIN_LENGTHS: LengthSet = LengthSet::of(&[12, 16, 24]);
 
 /// MP_JOIN (subtype 1): one form per handshake step, chosen by the length alone. In JSON the
 /// form is `"form"`: `"syn"`, `"syn_ack"` or `"ack"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "form", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MpJoin {
     /// Length 12, sent on the SYN.
     Syn {
@@ -812,10 +791,8 @@ pub enum MpJoin {
         /// The sender's address ID.
         address_id: u8,
         /// The receiver's token (identifies the connection).
-        #[serde(with = "hex_array")]
         receiver_token: [u8; 4],
         /// The sender's random number (nonce).
-        #[serde(with = "hex_array")]
         sender_random: [u8; 4],
     },
     /// Length 16, sent on the SYN/ACK.
@@ -827,10 +804,8 @@ pub enum MpJoin {
         /// The sender's address ID.
         address_id: u8,
         /// The leftmost 64 bits of the sender's HMAC.
-        #[serde(with = "hex_array")]
         sender_truncated_hmac: [u8; 8],
         /// The sender's random number (nonce).
-        #[serde(with = "hex_array")]
         sender_random: [u8; 4],
     },
     /// Length 24, sent on the third ACK.
@@ -838,7 +813,6 @@ pub enum MpJoin {
         /// The 12 reserved bits after the subtype.
         reserved: u16,
         /// The sender's full 160-bit HMAC.
-        #[serde(with = "hex_array")]
         sender_hmac: [u8; 20],
     },
 }
@@ -1019,7 +993,7 @@ pub const DSS_LENGTHS: LengthSet = LengthSet::of(&[4, 8, 12, 14, 16, 18, 20, 22,
 /// assert_eq!(mapping.checksum, None);
 /// assert!(!dss.dsn_8_bytes && !dss.is_infinite_mapping());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Dss {
     /// The 7 reserved bits before the flags (the low nibble of byte 2, then the top 3 bits of
     /// byte 3).
@@ -1031,19 +1005,13 @@ pub struct Dss {
     /// a: the data ACK is 8 bytes (else 4).
     pub data_ack_8_bytes: bool,
     /// The data ACK (flag A).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "opt_u64_string"
-    )]
     pub data_ack: Option<u64>,
     /// The data sequence mapping (flag M).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<DssMapping>,
 }
 
 /// A DSS data sequence mapping: which subflow bytes carry which data-level bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 pub struct DssMapping {
     /// The data sequence number (4 or 8 bytes on the wire, by the m flag).
     #[serde(with = "u64_string")]
@@ -1053,8 +1021,26 @@ pub struct DssMapping {
     /// The data-level length; 0 is an infinite mapping (fallback).
     pub data_level_length: u16,
     /// The DSS checksum, present exactly when the option length has room for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<u16>,
+}
+
+/// The checksum is left out when absent in human-readable formats, and written as `None` in
+/// binary ones, which need every field in place.
+impl Serialize for DssMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let readable = s.is_human_readable();
+        let mut st = s.serialize_struct("DssMapping", 4)?;
+        st.serialize_field("dsn", &U64Text(self.dsn))?;
+        st.serialize_field("subflow_seq", &self.subflow_seq)?;
+        st.serialize_field("data_level_length", &self.data_level_length)?;
+        if readable && self.checksum.is_none() {
+            st.skip_field("checksum")?;
+        } else {
+            st.serialize_field("checksum", &self.checksum)?;
+        }
+        st.end()
+    }
 }
 
 impl DssMapping {
@@ -1320,8 +1306,7 @@ fn gen_dss<'a, W: Write + 'a>(d: &'a Dss) -> impl SerializeFn<W> + 'a {
 ///
 /// In JSON it is flat: `"version"`, for v1 `"echo"` and `"reserved"`, then `"address_id"`,
 /// `"address"`, `"port"` (when present) and for v1 without echo `"truncated_hmac"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "AddAddrJson", into = "AddAddrJson")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AddAddr {
     /// RFC 6824: the nibble is the IP version (derived from `address`); no HMAC.
     V0 {
@@ -1564,92 +1549,6 @@ fn gen_add_addr<'a, W: Write + 'a>(a: &'a AddAddr) -> impl SerializeFn<W> + 'a {
     }
 }
 
-/// The flat JSON form of [`AddAddr`].
-#[derive(Serialize, Deserialize)]
-struct AddAddrJson {
-    version: u8,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    echo: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    reserved: Option<u8>,
-    address_id: u8,
-    address: IpAddr,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    port: Option<u16>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "opt_hex_array"
-    )]
-    truncated_hmac: Option<[u8; 8]>,
-}
-
-impl From<AddAddr> for AddAddrJson {
-    fn from(a: AddAddr) -> Self {
-        match a {
-            AddAddr::V0 {
-                address_id,
-                address,
-                port,
-            } => AddAddrJson {
-                version: 0,
-                echo: None,
-                reserved: None,
-                address_id,
-                address,
-                port,
-                truncated_hmac: None,
-            },
-            AddAddr::V1 {
-                reserved,
-                address_id,
-                address,
-                port,
-                truncated_hmac,
-            } => AddAddrJson {
-                version: 1,
-                echo: Some(truncated_hmac.is_none()),
-                reserved: Some(reserved),
-                address_id,
-                address,
-                port,
-                truncated_hmac,
-            },
-        }
-    }
-}
-
-impl TryFrom<AddAddrJson> for AddAddr {
-    type Error = String;
-    fn try_from(j: AddAddrJson) -> Result<Self, String> {
-        match (j.version, j.echo, j.reserved) {
-            (0, None, None) if j.truncated_hmac.is_none() => Ok(AddAddr::V0 {
-                address_id: j.address_id,
-                address: j.address,
-                port: j.port,
-            }),
-            (0, ..) => Err("ADD_ADDR version 0 has no echo, reserved or truncated_hmac".into()),
-            (1, Some(echo), Some(reserved)) => {
-                if echo != j.truncated_hmac.is_none() {
-                    return Err(format!(
-                        "ADD_ADDR v1 with echo {echo} must {} a truncated_hmac",
-                        if echo { "not have" } else { "have" }
-                    ));
-                }
-                Ok(AddAddr::V1 {
-                    reserved,
-                    address_id: j.address_id,
-                    address: j.address,
-                    port: j.port,
-                    truncated_hmac: j.truncated_hmac,
-                })
-            }
-            (1, ..) => Err("ADD_ADDR version 1 needs echo and reserved".into()),
-            (v, ..) => Err(format!("ADD_ADDR version {v} is not 0 or 1")),
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // REMOVE_ADDR (4), MP_PRIO (5), MP_FAIL (6), MP_FASTCLOSE (7), MP_TCPRST (8)
 
@@ -1725,147 +1624,6 @@ fn parse_mp_tcprst(length: u8, nibble: u8, body: Body<'_>) -> Result<MptcpOption
         transient: nibble & 1 != 0,
         reason: TcpRstReason::from_value(reason),
     })
-}
-
-// ---------------------------------------------------------------------------------------------
-// serde: `{"subtype": n, "mptcp": "...", fields...}`, merged into the option object
-
-/// The JSON shape of an MPTCP option: its subtype number first, then the tag and fields.
-#[derive(Serialize, Deserialize)]
-struct TaggedMptcp<'a> {
-    subtype: u8,
-    #[serde(flatten, serialize_with = "ser_body", deserialize_with = "de_body")]
-    option: Cow<'a, MptcpOption>,
-}
-
-fn ser_body<S: serde::Serializer>(o: &MptcpOption, s: S) -> Result<S::Ok, S::Error> {
-    MptcpOption::serialize(o, s)
-}
-
-fn de_body<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cow<'static, MptcpOption>, D::Error> {
-    MptcpOption::deserialize(d).map(Cow::Owned)
-}
-
-impl Serialize for MptcpOption {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        TaggedMptcp {
-            subtype: self.subtype().value(),
-            option: Cow::Borrowed(self),
-        }
-        .serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for MptcpOption {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let TaggedMptcp { subtype, option } = TaggedMptcp::deserialize(d)?;
-        let mut option = option.into_owned();
-        match &mut option {
-            MptcpOption::Unassigned { subtype: s, .. } => {
-                let named = MptcpSubtype::from_value(subtype);
-                if named.is_known() || subtype > 15 {
-                    return Err(serde::de::Error::custom(format_args!(
-                        "subtype {subtype} is not an unassigned MPTCP subtype (9..=14)"
-                    )));
-                }
-                *s = subtype;
-            }
-            other if other.subtype().value() != subtype => {
-                return Err(serde::de::Error::custom(format_args!(
-                    "MPTCP option {:?} has subtype {}, not {subtype}",
-                    other.name(),
-                    other.subtype().value()
-                )))
-            }
-            _ => {}
-        }
-        Ok(option)
-    }
-}
-
-/// serde `with` module: `Option<[u8; N]>` as hex (used with `default` and
-/// `skip_serializing_if`).
-mod opt_hex_array {
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer, const N: usize>(
-        v: &Option<[u8; N]>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(bytes) => crate::bytes::hex_array::serialize(bytes, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
-        d: D,
-    ) -> Result<Option<[u8; N]>, D::Error> {
-        crate::bytes::hex_array::deserialize(d).map(Some)
-    }
-}
-
-/// serde `with` module: `Option<u64>` as a decimal string (used with `default` and
-/// `skip_serializing_if`).
-mod opt_u64_string {
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(n) => crate::bytes::u64_string::serialize(n, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        crate::bytes::u64_string::deserialize(d).map(Some)
-    }
-}
-
-/// serde `with` module: address IDs as a list of numbers.
-mod address_id_list {
-    use std::fmt;
-
-    use serde::de::{self, SeqAccess, Visitor};
-    use serde::{Deserializer, Serializer};
-
-    use super::{InlineBytes, MAX_MPTCP_DATA};
-
-    pub fn serialize<S: Serializer>(
-        ids: &InlineBytes<MAX_MPTCP_DATA>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(ids.iter())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<InlineBytes<MAX_MPTCP_DATA>, D::Error> {
-        struct Ids;
-        impl<'de> Visitor<'de> for Ids {
-            type Value = InlineBytes<MAX_MPTCP_DATA>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(
-                    f,
-                    "a list of at most {MAX_MPTCP_DATA} address IDs (0..=255)"
-                )
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut buf = [0u8; MAX_MPTCP_DATA];
-                let mut n = 0;
-                while let Some(id) = seq.next_element::<u8>()? {
-                    let slot = buf
-                        .get_mut(n)
-                        .ok_or_else(|| de::Error::invalid_length(n + 1, &self))?;
-                    *slot = id;
-                    n += 1;
-                }
-                InlineBytes::from_slice(buf.get(..n).unwrap_or_default())
-                    .ok_or_else(|| de::Error::invalid_length(n, &self))
-            }
-        }
-        d.deserialize_seq(Ids)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use crate::bytes::{hex_array, InlineBytes};
+use crate::bytes::InlineBytes;
 use crate::codec::CustomOption;
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::mptcp::MptcpOption;
@@ -52,8 +52,7 @@ pub const EXID_FAST_OPEN: u16 = 0xF989;
 ///     r#"{"kind":8,"type":"timestamps","tsval":1,"tsecr":2}"#
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TcpOption {
     /// Kind 0, End of Option List (RFC 9293). Whatever follows is the header's padding.
@@ -133,7 +132,6 @@ pub enum TcpOption {
     /// Kind 19, MD5 Signature (RFC 2385), length 18.
     Md5Signature {
         /// The 16-byte digest.
-        #[serde(with = "hex_array")]
         digest: [u8; 16],
     },
     /// Kind 27, Quick-Start Response (RFC 4782), length 8.
@@ -178,15 +176,12 @@ pub enum TcpOption {
         data: InlineBytes<38>,
     },
     /// Kind 172, AccECN Order 0 (RFC 9768): counters in the order EE0B, ECEB, EE1B.
-    #[serde(rename = "accecn_order0")]
     AccEcnOrder0(AccEcnCounters),
     /// Kind 174, AccECN Order 1 (RFC 9768): counters in the order EE1B, ECEB, EE0B.
-    #[serde(rename = "accecn_order1")]
     AccEcnOrder1(AccEcnCounters),
     /// TCP Fast Open in an RFC 6994 experiment option (kind 253 or 254, ExID 0xF989).
     ExperimentalFastOpen {
         /// 253 or 254.
-        #[serde(skip)]
         kind: u8,
         /// The cookie; empty for a cookie request.
         cookie: InlineBytes<16>,
@@ -194,7 +189,6 @@ pub enum TcpOption {
     /// Kinds 253 and 254, RFC 3692-style experiments with an RFC 6994 ExID.
     Experiment {
         /// 253 or 254.
-        #[serde(skip)]
         kind: u8,
         /// The 16-bit experiment identifier.
         exid: u16,
@@ -204,7 +198,6 @@ pub enum TcpOption {
     /// Any kind this crate does not decode, with its bytes after Kind and Length.
     Unknown {
         /// The kind byte.
-        #[serde(skip)]
         kind: u8,
         /// The bytes after Kind and Length.
         data: InlineBytes<38>,
@@ -215,7 +208,6 @@ pub enum TcpOption {
     /// An option that breaks its framing or its specification, kept byte for byte.
     Malformed {
         /// The kind byte.
-        #[serde(skip)]
         kind: u8,
         /// Exactly the bytes the option spans, from its kind byte on (to the end of the option
         /// area when its length cannot be trusted).
@@ -247,17 +239,37 @@ pub enum Granularity {
 /// The 24-bit AccECN counters of an AccECN option (RFC 9768), named by what they count. The
 /// wire order depends on the option kind; a counter is present only if the ones before it (in
 /// that order) are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 pub struct AccEcnCounters {
     /// Bytes received with ECT(0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ee0b: Option<u32>,
     /// Bytes received with CE.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eceb: Option<u32>,
     /// Bytes received with ECT(1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ee1b: Option<u32>,
+}
+
+/// Absent counters are left out in human-readable formats and written as `None` in binary
+/// ones, which need every field in place.
+impl Serialize for AccEcnCounters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = [
+            ("ee0b", self.ee0b),
+            ("eceb", self.eceb),
+            ("ee1b", self.ee1b),
+        ];
+        let readable = s.is_human_readable();
+        let mut st = s.serialize_struct("AccEcnCounters", 3)?;
+        for (name, value) in fields {
+            if readable && value.is_none() {
+                st.skip_field(name)?;
+            } else {
+                st.serialize_field(name, &value)?;
+            }
+        }
+        st.end()
+    }
 }
 
 impl AccEcnCounters {
@@ -1276,62 +1288,5 @@ pub fn gen_option<'a, W: Write + 'a>(option: &'a TcpOption) -> impl SerializeFn<
             TcpOption::Custom(c) => gen_slice(c.bytes())(out),
             TcpOption::Malformed { bytes, .. } => gen_slice(bytes.as_slice())(out),
         }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// serde: `{"kind": n, "type": "...", fields...}`
-
-/// The JSON shape of an option: its kind first, then the type tag and fields.
-#[derive(Serialize, Deserialize)]
-struct TaggedOption<'a> {
-    kind: u8,
-    #[serde(flatten, serialize_with = "ser_body", deserialize_with = "de_body")]
-    option: std::borrow::Cow<'a, TcpOption>,
-}
-
-#[allow(clippy::ptr_arg)] // serde's `serialize_with` passes the field by reference
-fn ser_body<S: serde::Serializer>(
-    o: &std::borrow::Cow<'_, TcpOption>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    TcpOption::serialize(o, s)
-}
-
-fn de_body<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<std::borrow::Cow<'static, TcpOption>, D::Error> {
-    TcpOption::deserialize(d).map(std::borrow::Cow::Owned)
-}
-
-impl Serialize for TcpOption {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        TaggedOption {
-            kind: self.kind(),
-            option: std::borrow::Cow::Borrowed(self),
-        }
-        .serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for TcpOption {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let TaggedOption { kind, option } = TaggedOption::deserialize(d)?;
-        let mut option = option.into_owned();
-        match &mut option {
-            TcpOption::ExperimentalFastOpen { kind: k, .. }
-            | TcpOption::Experiment { kind: k, .. }
-            | TcpOption::Unknown { kind: k, .. }
-            | TcpOption::Malformed { kind: k, .. } => *k = kind,
-            other if other.kind() != kind => {
-                return Err(serde::de::Error::custom(format_args!(
-                    "option type {:?} has kind {}, not {kind}",
-                    other.name(),
-                    other.kind()
-                )))
-            }
-            _ => {}
-        }
-        Ok(option)
     }
 }

@@ -7,8 +7,8 @@ mod common;
 mod example;
 
 use tcpwire::{
-    CustomOption, Error, MptcpSubtype, OptionCodec, ParseMode, Parser, TcpHeader, TcpOption,
-    TcpSegment,
+    CustomOption, Error, FieldValue, MptcpSubtype, OptionCodec, ParseMode, Parser, TcpHeader,
+    TcpOption, TcpSegment,
 };
 
 /// Keeps the body as bytes (accepts anything).
@@ -78,8 +78,14 @@ impl OptionCodec for LenientMssCodec {
         body.extend(value.mss.to_be_bytes());
         body.extend(&value.extra);
     }
-    fn to_json(&self, value: &LenientMss) -> Option<serde_json::Value> {
-        Some(serde_json::json!({ "mss": value.mss, "extra": value.extra.len() }))
+    fn fields(&self, value: &LenientMss) -> Vec<(String, FieldValue)> {
+        vec![
+            ("mss".into(), FieldValue::Unsigned(value.mss.into())),
+            (
+                "extra".into(),
+                FieldValue::Unsigned(value.extra.len() as u64),
+            ),
+        ]
     }
 }
 
