@@ -569,10 +569,10 @@ fn options_all_kinds() -> Result<Capture, Error> {
     )?;
     c.push(
         Client,
-        "SYN with data: TCP Fast Open 5-byte (odd) cookie",
+        "SYN with data: TCP Fast Open 6-byte cookie",
         syn()
             .mss(1460)
-            .fast_open(&[1, 2, 3, 4, 5])
+            .fast_open(&[1, 2, 3, 4, 5, 6])
             .payload(&b"hello"[..]),
     )?;
     c.push(
@@ -1317,7 +1317,7 @@ fn malformed_shapes() -> Result<Capture, Error> {
         syn(),
         nops_then(bad_length(
             &[254, 6, 0xf9, 0x89, 1, 2],
-            LengthSet::range(8, 20).with(4),
+            LengthSet::of(&[4, 8, 10, 12, 14, 16, 18, 20]),
         )?),
         &[],
     )?;

@@ -203,7 +203,7 @@ impl Arbitrary for Flags {
 
 /// Lengths allowed for TCP Fast Open inside an experiment option with ExID 0xF989 (RFC 7413:
 /// ExID alone for a cookie request, else a 4..=16-byte cookie).
-const EXPERIMENTAL_FAST_OPEN_LENGTHS: LengthSet = LengthSet::range(8, 20).with(4);
+const EXPERIMENTAL_FAST_OPEN_LENGTHS: LengthSet = LengthSet::of(&[4, 8, 10, 12, 14, 16, 18, 20]);
 
 /// Kinds whose specification restricts the length, so a wrong length is `BadLength`.
 const LENGTH_RESTRICTED_KINDS: [u8; 23] = [
@@ -234,7 +234,8 @@ fn kind_with_length(g: &mut Gen) -> u8 {
     }
 }
 
-/// A TCP Fast Open cookie fitting in `room` bytes: empty (a cookie request) or 4..=16 bytes.
+/// A TCP Fast Open cookie fitting in `room` bytes: empty (a cookie request) or an even
+/// 4..=16 bytes (RFC 7413 s4.1.1).
 fn fast_open_cookie(g: &mut Gen, room: usize) -> InlineBytes<16> {
     if room < 4 || one_in(g, 4) {
         InlineBytes::new()
@@ -245,7 +246,8 @@ fn fast_open_cookie(g: &mut Gen, room: usize) -> InlineBytes<16> {
         } else {
             length_in(g, 4, room.min(16))
         };
-        inline_bytes(g, len)
+        // Even lengths only; `room` is at least 4, so this stays at least 4.
+        inline_bytes(g, len & !1)
     }
 }
 

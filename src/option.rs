@@ -324,14 +324,20 @@ pub const fn allowed_lengths(kind: u8) -> LengthSet {
         27 => LengthSet::exactly(8),
         29 | 253 | 254 => LengthSet::range(4, 40),
         30 => LengthSet::range(3, 40),
-        34 => LengthSet::range(6, 18).with(2),
+        // RFC 7413 s4.1.1: a cookie request (2), or a 4..=16-byte cookie; the length MUST be
+        // even.
+        34 => FAST_OPEN_LENGTHS,
         172 | 174 => LengthSet::of(&[2, 5, 8, 11]),
         _ => LengthSet::range(2, 40),
     }
 }
 
-/// Option lengths allowed for TCP Fast Open inside an experiment option (ExID 0xF989).
-const EXPERIMENTAL_FAST_OPEN_LENGTHS: LengthSet = LengthSet::range(8, 20).with(4);
+/// Option lengths allowed for TCP Fast Open (kind 34): even, 2 or 6..=18 (RFC 7413 s4.1.1).
+const FAST_OPEN_LENGTHS: LengthSet = LengthSet::of(&[2, 6, 8, 10, 12, 14, 16, 18]);
+
+/// Option lengths allowed for TCP Fast Open inside an experiment option (ExID 0xF989): the
+/// same cookie after 2 more bytes, so even, 4 or 8..=20.
+const EXPERIMENTAL_FAST_OPEN_LENGTHS: LengthSet = LengthSet::of(&[4, 8, 10, 12, 14, 16, 18, 20]);
 
 /// Whether this crate decodes `kind` into its own variant (else it is [`TcpOption::Unknown`]).
 pub const fn is_decoded_kind(kind: u8) -> bool {

@@ -722,7 +722,7 @@ fn malformed_fast_open_cookies() {
     let (e, h) = parse_malformed(&area);
     let reason = MalformedReason::BadLength {
         length: 5,
-        allowed: LengthSet::range(6, 18).with(2),
+        allowed: LengthSet::of(&[2, 6, 8, 10, 12, 14, 16, 18]),
     };
     assert_eq!(
         e,
@@ -734,7 +734,11 @@ fn malformed_fast_open_cookies() {
     );
     assert_words(
         &e.to_string(),
-        &["fast_open", "length 5", "allowed: 2 or 6..=18"],
+        &[
+            "fast_open",
+            "length 5",
+            "allowed: 2, 6, 8, 10, 12, 14, 16 or 18",
+        ],
     );
     assert_eq!(h.options.len(), 4);
     // In an experiment option with TCP Fast Open's ExID: a 3-byte cookie (length 7).
@@ -742,7 +746,7 @@ fn malformed_fast_open_cookies() {
     let (e, h) = parse_malformed(&area);
     let reason = MalformedReason::BadLength {
         length: 7,
-        allowed: LengthSet::range(8, 20).with(4),
+        allowed: LengthSet::of(&[4, 8, 10, 12, 14, 16, 18, 20]),
     };
     assert_eq!(
         e,
@@ -752,7 +756,10 @@ fn malformed_fast_open_cookies() {
             reason
         }
     );
-    assert_words(&e.to_string(), &["kind 254", "allowed: 4 or 8..=20"]);
+    assert_words(
+        &e.to_string(),
+        &["kind 254", "allowed: 4, 8, 10, 12, 14, 16, 18 or 20"],
+    );
     assert_eq!(
         h.options.as_slice(),
         &[
@@ -1026,13 +1033,20 @@ fn fast_open_request_and_cookies() {
             cookie: inline(&cookie)
         }
     );
-    // An odd length inside 4..=16 is a valid cookie (RFC 7413), even if Linux sends even ones.
-    assert_eq!(
-        single(&[34, 7, 1, 2, 3, 4, 5]),
-        TcpOption::FastOpen {
-            cookie: inline(&[1, 2, 3, 4, 5])
-        }
-    );
+    // RFC 7413 s4.1.1: the length MUST be even. An odd one (a 5-byte cookie) is malformed,
+    // in strict mode an error and in lossless mode kept byte for byte; likewise under the
+    // experiment ExID (length 9).
+    for odd in [
+        &[34u8, 7, 1, 2, 3, 4, 5, 1][..],
+        &[254, 9, 0xf9, 0x89, 1, 2, 3, 4, 5, 1, 1, 1],
+    ] {
+        let (e, h) = parse_malformed(odd);
+        assert!(
+            matches!(e, Error::MalformedOption { reason: MalformedReason::BadLength { length, .. }, .. } if length % 2 == 1),
+            "{e}"
+        );
+        assert!(matches!(h.options[0], TcpOption::Malformed { .. }));
+    }
     let mut longest = vec![34, 18];
     longest.extend(1..=16u8);
     assert_eq!(
@@ -1350,7 +1364,10 @@ fn option_serialization_errors() {
         ),
         "{e:?}"
     );
-    assert_words(&e.to_string(), &["length 5", "2 or 6..=18"]);
+    assert_words(
+        &e.to_string(),
+        &["length 5", "2, 6, 8, 10, 12, 14, 16 or 18"],
+    );
 
     let cases: [(TcpOption, &str); 10] = [
         (
