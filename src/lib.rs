@@ -63,6 +63,12 @@ pub use option::{
 };
 pub use registry::{AltChecksumAlgorithm, MptcpSubtype, OtherValue, TcpOptionKind, TcpRstReason};
 
+/// The crates whose types appear in this crate's API, re-exported so that users name the very
+/// versions this crate uses: `smallvec` holds option lists and SACK blocks, `cookie_factory`
+/// gives the generators' [`SerializeFn`](cookie_factory::SerializeFn).
+pub use cookie_factory;
+pub use smallvec;
+
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -1084,6 +1084,12 @@ impl TcpOption {
 
     /// Checks that the option has an exact encoding, and that parsing that encoding gives this
     /// value back: every field fits its bits, every length is one the option allows.
+    ///
+    /// The guarantee, for every variant: an option that validates writes bytes that lossless
+    /// parsing reads back into an equal option. A [`TcpOption::Custom`] is the one option whose
+    /// meaning is not in its bytes alone: it reads back equal through a [`Parser`](crate::Parser)
+    /// holding the codec that made it; parsers without that codec read the same bytes as the
+    /// built-in option (or [`TcpOption::Unknown`]), byte for byte.
     pub fn validate(&self) -> Result<(), Error> {
         let fail = |what: &'static str, detail: String| Err(Error::Unencodable { what, detail });
         let check_len = |what: &'static str, kind: u8, allowed: LengthSet| {

@@ -151,13 +151,23 @@ macro_rules! open_enum {
                         f.write_str(concat!("a ", stringify!($name), " name or number 0..=255"))
                     }
                     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
-                        $name::from_name(v).ok_or_else(|| E::unknown_variant(v, &[]))
+                        $name::from_name(v).ok_or_else(|| {
+                            E::custom(format_args!(
+                                concat!("unknown ", stringify!($name), " name {:?}: a snake_case name such as {:?}, or a number 0..=255"),
+                                v,
+                                $name::KNOWN.first().map_or("", |k| k.name())
+                            ))
+                        })
                     }
                     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<$name, E> {
-                        u8::try_from(v).map($name::from_value).map_err(E::custom)
+                        u8::try_from(v).map($name::from_value).map_err(|_| {
+                            E::custom(format_args!(concat!(stringify!($name), " {} is above 255"), v))
+                        })
                     }
                     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<$name, E> {
-                        u8::try_from(v).map($name::from_value).map_err(E::custom)
+                        u8::try_from(v).map($name::from_value).map_err(|_| {
+                            E::custom(format_args!(concat!(stringify!($name), " {} is not in 0..=255"), v))
+                        })
                     }
                 }
                 if d.is_human_readable() {

@@ -251,6 +251,14 @@ fn decode_errors_name_the_type_field_and_value() {
         r#"{"subtype":2,"mptcp":"dss","reserved":0,"data_fin":false,"dsn_8_bytes":false,"data_ack_8_bytes":false}"#,
     );
     assert!(e.contains("MpJoin") && e.contains("dss"), "{e}");
+    let e = json_error::<TcpOption>(
+        r#"{"kind":30,"type":"mptcp","subtype":8,"mptcp":"mp_tcprst","reserved":0,"transient":false,"reason":"nope"}"#,
+    );
+    assert!(e.contains("TcpRstReason") && e.contains("nope"), "{e}");
+    let e = json_error::<TcpOption>(r#"{"kind":14,"type":"alt_checksum_request","algorithm":900}"#);
+    assert!(e.contains("AltChecksumAlgorithm 900"), "{e}");
+    let e = json_error::<tcpwire::TcpOptionKind>(r#""maximum""#);
+    assert!(e.contains("\"maximum\"") && e.contains("eol"), "{e}");
     // A value with no wire bytes cannot be written in a binary format, and says why.
     let wide = TcpOption::UserTimeout {
         granularity: tcpwire::Granularity::Seconds,
