@@ -1,6 +1,6 @@
 //! The round-trip harness: does a TCP segment survive parse, serialize and JSON unchanged?
 //!
-//! [`check_segment`] takes the bytes of one TCP segment (header and payload) and checks the
+//! [`check_roundtrip`] takes the bytes of one TCP segment (header and payload) and checks the
 //! crate's promises on them:
 //!
 //! 1. lossless parsing accepts them (it refuses only a fixed header that is unusable);
@@ -13,16 +13,16 @@
 //! on every segment of a capture through [`roundtrip_capture`] (feature `capture`).
 //!
 //! ```
-//! use tcpwire::harness::{check_segment, Mismatch};
+//! use tcpwire::harness::{check_roundtrip, Mismatch};
 //! // A Linux SYN: MSS, SACK permitted, timestamps, NOP, window scale.
 //! let syn = tcpwire::from_hex(
 //!     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
 //! ).unwrap();
-//! assert_eq!(check_segment(&syn), Ok(()));
+//! assert_eq!(check_roundtrip(&syn), Ok(()));
 //! // A data offset of 4 is refused before anything else is looked at.
 //! let mut bad = syn.clone();
 //! bad[12] = 0x40;
-//! assert!(matches!(check_segment(&bad), Err(Mismatch::Unparsable(_))));
+//! assert!(matches!(check_roundtrip(&bad), Err(Mismatch::Unparsable(_))));
 //! ```
 
 use std::fmt;
@@ -130,7 +130,7 @@ impl fmt::Display for Mismatch {
 impl std::error::Error for Mismatch {}
 
 /// Checks one whole TCP segment (header and payload): see the [module docs](self).
-pub fn check_segment(bytes: &[u8]) -> Result<(), Mismatch> {
+pub fn check_roundtrip(bytes: &[u8]) -> Result<(), Mismatch> {
     let lossless = TcpSegment::parse_lossless(bytes).map_err(Mismatch::Unparsable)?;
     let written = lossless.to_bytes().map_err(Mismatch::Unencodable)?;
     compare(&lossless.header, bytes, &written)?;
@@ -139,8 +139,8 @@ pub fn check_segment(bytes: &[u8]) -> Result<(), Mismatch> {
 }
 
 /// Checks the header at the start of `bytes` alone, for a segment whose payload was not captured
-/// (cut short by the snap length): the same checks as [`check_segment`], on the header bytes.
-pub fn check_header(bytes: &[u8]) -> Result<(), Mismatch> {
+/// (cut short by the snap length): the same checks as [`check_roundtrip`], on the header bytes.
+pub fn check_roundtrip_header(bytes: &[u8]) -> Result<(), Mismatch> {
     let lossless = TcpHeader::parse_lossless(bytes).map_err(Mismatch::Unparsable)?;
     let written = lossless.to_bytes().map_err(Mismatch::Unencodable)?;
     let header_bytes = bytes.get(..lossless.header_len()).unwrap_or(bytes);
@@ -276,7 +276,7 @@ mod capture {
 
     use serde::Serialize;
 
-    use super::{check_header, check_segment, Mismatch};
+    use super::{check_roundtrip, check_roundtrip_header, Mismatch};
     use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
     use crate::error::Error;
     use crate::header::TcpHeader;
@@ -391,11 +391,11 @@ mod capture {
                     Err(_) => return self.skipped.header_unusable += 1,
                     Ok(_) => {
                         self.headers_only += 1;
-                        check_header(tcp.segment)
+                        check_roundtrip_header(tcp.segment)
                     }
                 }
             } else {
-                check_segment(tcp.segment)
+                check_roundtrip(tcp.segment)
             };
             match result {
                 Err(Mismatch::Unparsable(_)) => self.skipped.header_unusable += 1,
@@ -489,7 +489,7 @@ mod tests {
     fn a_malformed_option_still_round_trips() {
         let mut bytes = syn();
         bytes[25] = 3; // SACK permitted with length 3: bad length, framing intact
-        assert_eq!(check_segment(&bytes), Ok(()));
+        assert_eq!(check_roundtrip(&bytes), Ok(()));
         let header = TcpHeader::parse_lossless(&bytes).unwrap();
         assert!(header.options[1].is_malformed());
     }
@@ -558,9 +558,9 @@ mod tests {
     fn check_header_ignores_the_bytes_after_the_header() {
         let mut bytes = syn();
         bytes.extend_from_slice(b"cut");
-        assert_eq!(check_header(&bytes), Ok(()));
+        assert_eq!(check_roundtrip_header(&bytes), Ok(()));
         assert!(matches!(
-            check_header(&bytes[..30]),
+            check_roundtrip_header(&bytes[..30]),
             Err(Mismatch::Unparsable(Error::DataOffsetBeyondInput { .. }))
         ));
     }
