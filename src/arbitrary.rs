@@ -44,6 +44,23 @@ fn between(g: &mut Gen, lo: usize, hi: usize) -> usize {
     lo + below(g, hi.saturating_sub(lo) + 1)
 }
 
+/// The numbers 0..100, for [`chance`].
+const PERCENTS: [u8; 100] = {
+    let mut all = [0u8; 100];
+    let mut i = 0;
+    while i < 100 {
+        all[i] = i as u8;
+        i += 1;
+    }
+    all
+};
+
+/// True with probability `percent` %, exactly: `u32::arbitrary` favours edge values, so
+/// [`below`] is not uniform; `Gen::choose` is.
+fn chance(g: &mut Gen, percent: u8) -> bool {
+    g.choose(&PERCENTS).is_some_and(|&p| p < percent)
+}
+
 /// True with probability 1/n.
 fn one_in(g: &mut Gen, n: usize) -> bool {
     below(g, n) == 0
@@ -580,7 +597,7 @@ fn malformed_option(g: &mut Gen, max: usize, kinds: Kinds) -> Option<TcpOption> 
 pub(crate) fn option_with(g: &mut Gen, config: &GenConfig) -> TcpOption {
     let kinds = config.kinds;
     let malformed = match config.malformed_percent {
-        Some(percent) => below(g, 100) < usize::from(percent),
+        Some(percent) => chance(g, percent),
         None => below(g, 6) == 0,
     };
     if malformed {

@@ -3,8 +3,8 @@
 use quickcheck::{Arbitrary, Gen};
 
 use super::{
-    bad_length_option, below, fill, framing_malformed, inline_bytes, length_in, mptcp_option,
-    one_in, option_variant, option_within, realistic_u16, zeros, GenConfig, Kinds,
+    bad_length_option, below, chance, fill, framing_malformed, inline_bytes, length_in,
+    mptcp_option, one_in, option_variant, option_within, realistic_u16, zeros, GenConfig, Kinds,
 };
 use crate::bytes::InlineBytes;
 use crate::header::{Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
@@ -93,7 +93,7 @@ pub(super) fn arbitrary_option_area(
     let natural = config.malformed_percent.is_none();
     let inject = config
         .malformed_percent
-        .is_some_and(|percent| below(g, 100) < usize::from(percent));
+        .is_some_and(|percent| chance(g, percent));
     let any = |g: &mut Gen, variant: usize| option_variant(g, variant, MAX_OPTION_AREA, kinds);
     match below(g, 16) {
         _ if kinds == Kinds::Mptcp => mptcp_body(g, config, &mut options),
