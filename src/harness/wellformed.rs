@@ -66,7 +66,7 @@ impl fmt::Display for NotWellFormed {
                 reason,
             } => write!(
                 f,
-                "option {index} (kind {kind}, {}, at header offset {offset}) is malformed: {reason}",
+                "option {index} ({}, kind {kind}, at header offset {offset}) is malformed: {reason}",
                 TcpOptionKind::from(*kind).name()
             ),
             Self::NonZeroPadding { offset, byte } => write!(
