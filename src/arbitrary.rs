@@ -5,16 +5,25 @@
 //! traffic and broken stacks produce: 40 NOPs, four SACK blocks, cookie requests, garbage after
 //! EOL, window-scale shifts over 14, reserved bits set, and every shape of malformed option,
 //! each with exactly the [`MalformedReason`] the parser gives its bytes.
+//!
+//! [`GenConfig`] (in `profile`) narrows that down: well-formed only, common kinds only, MPTCP
+//! only, a chosen share of malformed options. The plain `Arbitrary` impls use its default,
+//! which is the full mix above.
+
+mod header;
+mod profile;
+
+pub use profile::{ArbitraryWith, CommonKinds, GenConfig, Kinds, MptcpOnly, WellFormed};
 
 use quickcheck::{Arbitrary, Gen};
 
 use crate::bytes::InlineBytes;
 use crate::error::{LengthSet, MalformedReason};
-use crate::header::{Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
+use crate::header::{Flags, FIXED_HEADER_LEN};
 use crate::mptcp::MptcpOption;
 use crate::option::{
-    allowed_lengths, is_decoded_kind, AccEcnCounters, Granularity, OptionList, SackBlock,
-    SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
+    allowed_lengths, is_decoded_kind, parse_options, AccEcnCounters, Granularity, ParseMode,
+    SackBlock, SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
 };
 use crate::registry::AltChecksumAlgorithm;
 
@@ -33,6 +42,23 @@ fn below(g: &mut Gen, n: usize) -> usize {
 /// A number in `lo..=hi` (`lo` when the range is empty).
 fn between(g: &mut Gen, lo: usize, hi: usize) -> usize {
     lo + below(g, hi.saturating_sub(lo) + 1)
+}
+
+/// The numbers 0..100, for [`chance`].
+const PERCENTS: [u8; 100] = {
+    let mut all = [0u8; 100];
+    let mut i = 0;
+    while i < 100 {
+        all[i] = i as u8;
+        i += 1;
+    }
+    all
+};
+
+/// True with probability `percent` %, exactly: `u32::arbitrary` favours edge values, so
+/// [`below`] is not uniform; `Gen::choose` is.
+fn chance(g: &mut Gen, percent: u8) -> bool {
+    g.choose(&PERCENTS).is_some_and(|&p| p < percent)
 }
 
 /// True with probability 1/n.
@@ -225,12 +251,28 @@ fn unknown_kind(g: &mut Gen) -> u8 {
     }
 }
 
-/// A kind that has a length byte (anything but EOL and NOP), often a decoded one.
-fn kind_with_length(g: &mut Gen) -> u8 {
-    if one_in(g, 2) {
-        g.choose(&LENGTH_RESTRICTED_KINDS).copied().unwrap_or(2)
-    } else {
-        u8::arbitrary(g).max(2)
+/// The common kinds that have a length byte: MSS, window scale, SACK permitted, SACK,
+/// timestamps.
+const COMMON_KINDS_WITH_LENGTH: [u8; 5] = [2, 3, 4, 5, 8];
+
+/// The option variants (of [`option_variant`]) of the common kinds: NOP, MSS, window scale,
+/// SACK permitted, SACK, timestamps.
+const COMMON_VARIANTS: [usize; 6] = [0, 1, 2, 3, 4, 7];
+
+/// The variant of [`option_variant`] that is an MPTCP option.
+const MPTCP_VARIANT: usize = 19;
+
+/// The variant of [`option_variant`] that is a malformed option with a bad length.
+const BAD_LENGTH_VARIANT: usize = VARIANTS - 1;
+
+/// A kind that has a length byte (anything but EOL and NOP), often a decoded one; one of
+/// `kinds`.
+fn kind_with_length(g: &mut Gen, kinds: Kinds) -> u8 {
+    match kinds {
+        Kinds::Common => g.choose(&COMMON_KINDS_WITH_LENGTH).copied().unwrap_or(2),
+        Kinds::Mptcp => 30,
+        _ if one_in(g, 2) => g.choose(&LENGTH_RESTRICTED_KINDS).copied().unwrap_or(2),
+        _ => u8::arbitrary(g).max(2),
     }
 }
 
@@ -257,7 +299,7 @@ const VARIANTS: usize = 28;
 /// A valid option of variant number `variant` taking at most `max` bytes, or `None` when the
 /// variant cannot fit. Never EOL, never a malformed option with a framing error: those end an
 /// option list and are placed by [`arbitrary_option_area`].
-fn option_variant(g: &mut Gen, variant: usize, max: usize) -> Option<TcpOption> {
+fn option_variant(g: &mut Gen, variant: usize, max: usize, kinds: Kinds) -> Option<TcpOption> {
     let option = match variant {
         0 => TcpOption::Nop,
         1 => TcpOption::Mss {
@@ -381,27 +423,82 @@ fn option_variant(g: &mut Gen, variant: usize, max: usize) -> Option<TcpOption> 
                 data: inline_bytes(g, len),
             }
         }
-        _ => bad_length_option(g, max)?,
+        _ => bad_length_option(g, max, kinds)?,
     };
     (option.encoded_len() <= max).then_some(option)
 }
 
-/// A valid option of any variant but EOL and framing errors, taking at most `max` bytes (at
-/// least 1): a few tries at a random variant, then NOP.
-fn option_within(g: &mut Gen, max: usize) -> TcpOption {
+/// A variant number for [`option_variant`] within the profile: with the default mix of
+/// malformed options, the bad-length variant as often as any other (1 in [`VARIANTS`]);
+/// with a set rate, never (malformed options are placed by the caller).
+fn pick_variant(g: &mut Gen, config: &GenConfig) -> usize {
+    let natural = config.malformed_percent.is_none();
+    match config.kinds {
+        Kinds::Common | Kinds::Mptcp if natural && one_in(g, VARIANTS) => BAD_LENGTH_VARIANT,
+        Kinds::Common => g.choose(&COMMON_VARIANTS).copied().unwrap_or(0),
+        // NOPs now and then, as stacks align MPTCP options with them.
+        Kinds::Mptcp if one_in(g, 4) => 0,
+        Kinds::Mptcp => MPTCP_VARIANT,
+        _ if natural => below(g, VARIANTS),
+        _ => below(g, BAD_LENGTH_VARIANT),
+    }
+}
+
+/// A valid option of any variant the profile allows but EOL and framing errors, taking at
+/// most `max` bytes (at least 1): a few tries at a random variant, then NOP.
+fn option_within(g: &mut Gen, max: usize, config: &GenConfig) -> TcpOption {
     (0..8)
         .find_map(|_| {
-            let variant = below(g, VARIANTS);
-            option_variant(g, variant, max)
+            let variant = pick_variant(g, config);
+            option_variant(g, variant, max, config.kinds)
         })
         .unwrap_or(TcpOption::Nop)
+}
+
+/// An MPTCP option taking at most `max` bytes, if one fits in a few tries.
+fn mptcp_option(g: &mut Gen, max: usize) -> Option<TcpOption> {
+    (0..8).find_map(|_| option_variant(g, MPTCP_VARIANT, max, Kinds::Mptcp))
+}
+
+/// A malformed MPTCP option with a length its subtype does not allow, at most `max` bytes:
+/// a valid one with its length changed by a few bytes, kept when the parser calls it
+/// malformed (so the reason is the parser's own).
+fn mptcp_bad_length(g: &mut Gen, max: usize) -> Option<TcpOption> {
+    let longest = max.min(MAX_OPTION_AREA);
+    (0..8).find_map(|_| {
+        let bytes = mptcp_option(g, MAX_OPTION_AREA)?.to_bytes().ok()?;
+        let step = between(g, 1, 3);
+        let len = if bool::arbitrary(g) {
+            bytes.len().checked_sub(step)?.max(2)
+        } else {
+            bytes.len() + step
+        };
+        if len > longest || len == bytes.len() {
+            return None;
+        }
+        let mut buf = [0u8; MAX_OPTION_AREA];
+        let used = buf.get_mut(..len)?;
+        fill(g, used);
+        let kept = len.min(bytes.len());
+        used.get_mut(..kept)?.copy_from_slice(bytes.get(..kept)?);
+        *used.get_mut(1)? = u8::try_from(len).ok()?;
+        let (options, _) = parse_options(used, FIXED_HEADER_LEN, ParseMode::Lossless).ok()?;
+        match options.as_slice() {
+            [m @ TcpOption::Malformed { reason, .. }] if !reason.is_framing() => Some(m.clone()),
+            _ => None,
+        }
+    })
 }
 
 /// A malformed option whose framing is sound but whose length its kind does not allow (a
 /// fixed-size kind with another length, SACK not 2+8n, a 3-byte TFO cookie, a TFO experiment
 /// with a bad cookie length, ...), at most `max` bytes, with the reason the parser gives it.
-fn bad_length_option(g: &mut Gen, max: usize) -> Option<TcpOption> {
-    let kind = *g.choose(&LENGTH_RESTRICTED_KINDS)?;
+fn bad_length_option(g: &mut Gen, max: usize, kinds: Kinds) -> Option<TcpOption> {
+    let kind = match kinds {
+        Kinds::Mptcp => return mptcp_bad_length(g, max),
+        Kinds::Common => *g.choose(&COMMON_KINDS_WITH_LENGTH)?,
+        _ => *g.choose(&LENGTH_RESTRICTED_KINDS)?,
+    };
     let fast_open_experiment = matches!(kind, 253 | 254) && bool::arbitrary(g);
     // An experiment's ExID takes 2 bytes: with TCP Fast Open's, the cookie rules apply.
     let (allowed, shortest) = if fast_open_experiment {
@@ -442,11 +539,11 @@ fn bad_length_option(g: &mut Gen, max: usize) -> Option<TcpOption> {
 /// A malformed option whose framing is broken, exactly `len` bytes (1..=40) long: it must end
 /// the option area. One byte is a kind without its length byte; more is a length byte of 0 or
 /// 1, or one that runs past the `len` bytes.
-fn framing_malformed(g: &mut Gen, len: usize) -> Option<TcpOption> {
+fn framing_malformed(g: &mut Gen, len: usize, kinds: Kinds) -> Option<TcpOption> {
     if !(1..=MAX_OPTION_AREA).contains(&len) {
         return None;
     }
-    let kind = kind_with_length(g);
+    let kind = kind_with_length(g, kinds);
     let mut bytes = [0u8; MAX_OPTION_AREA];
     let used = bytes.get_mut(..len)?;
     fill(g, used);
@@ -483,19 +580,49 @@ fn framing_malformed(g: &mut Gen, len: usize) -> Option<TcpOption> {
     })
 }
 
+/// A malformed option of one of `kinds` taking at most `max` bytes: half the time one with a
+/// bad length (if one fits), else one with broken framing of 1..=`max` bytes.
+fn malformed_option(g: &mut Gen, max: usize, kinds: Kinds) -> Option<TcpOption> {
+    let bad_length = if bool::arbitrary(g) {
+        bad_length_option(g, max, kinds)
+    } else {
+        None
+    };
+    bad_length.or_else(|| {
+        let len = length_in(g, 1, max.min(MAX_OPTION_AREA));
+        framing_malformed(g, len, kinds)
+    })
+}
+
+/// One option that is valid on its own (parsing its bytes alone gives it back), shaped by
+/// `config`: with the default, every variant, EOL and each kind of malformed option (1 in 6).
+pub(crate) fn option_with(g: &mut Gen, config: &GenConfig) -> TcpOption {
+    let kinds = config.kinds;
+    let malformed = match config.malformed_percent {
+        Some(percent) => chance(g, percent),
+        None => below(g, 6) == 0,
+    };
+    if malformed {
+        if let Some(m) = malformed_option(g, MAX_OPTION_AREA, kinds) {
+            return m;
+        }
+    }
+    let well_formed = GenConfig {
+        malformed_percent: Some(0),
+        ..*config
+    };
+    match kinds {
+        Kinds::Mptcp => mptcp_option(g, MAX_OPTION_AREA).unwrap_or(TcpOption::Nop),
+        _ if one_in(g, 20) => TcpOption::Eol,
+        _ => option_within(g, MAX_OPTION_AREA, &well_formed),
+    }
+}
+
 /// Any single option that is valid on its own (parsing its bytes alone gives it back):
 /// every variant, EOL and each kind of malformed option included.
 impl Arbitrary for TcpOption {
     fn arbitrary(g: &mut Gen) -> Self {
-        match below(g, 24) {
-            0 => TcpOption::Eol,
-            1 | 2 => {
-                let len = length_in(g, 1, MAX_OPTION_AREA);
-                framing_malformed(g, len).unwrap_or(TcpOption::Nop)
-            }
-            3 | 4 => bad_length_option(g, MAX_OPTION_AREA).unwrap_or(TcpOption::Nop),
-            _ => option_within(g, MAX_OPTION_AREA),
-        }
+        option_with(g, &GenConfig::default())
     }
 
     fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {
@@ -503,222 +630,5 @@ impl Arbitrary for TcpOption {
             TcpOption::Nop => quickcheck::empty_shrinker(),
             _ => quickcheck::single_shrinker(TcpOption::Nop),
         }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Headers
-
-fn area_len(options: &[TcpOption]) -> usize {
-    options.iter().map(TcpOption::encoded_len).sum()
-}
-
-/// The next multiple of 4 at or above `n`.
-fn round_up4(n: usize) -> usize {
-    n.div_ceil(4) * 4
-}
-
-/// A multiple of 4 from `round_up4(least)` to 40, usually the smallest.
-fn area_end(g: &mut Gen, least: usize) -> usize {
-    let first = round_up4(least);
-    let extra = if one_in(g, 3) {
-        below(g, MAX_OPTION_AREA.saturating_sub(first) / 4 + 1)
-    } else {
-        0
-    };
-    first + 4 * extra
-}
-
-/// An option list and padding that fill an option area of a multiple of 4 bytes (0..=40)
-/// exactly, as parsing would give them back: EOL only last and padding only after it, a framing
-/// error only last.
-fn arbitrary_option_area(g: &mut Gen) -> (OptionList, InlineBytes<MAX_OPTION_AREA>) {
-    let mut options = OptionList::new();
-    let any = |g: &mut Gen, variant: usize| option_variant(g, variant, MAX_OPTION_AREA);
-    match below(g, 16) {
-        // No options at all.
-        0 => return (options, InlineBytes::new()),
-        // 40 NOPs.
-        1 => {
-            options.extend((0..MAX_OPTION_AREA).map(|_| TcpOption::Nop));
-            return (options, InlineBytes::new());
-        }
-        // A Linux SYN: MSS, SACK permitted, timestamps, NOP, window scale.
-        2 => options.extend([1, 3, 7, 0, 2].into_iter().filter_map(|v| any(g, v))),
-        // A Windows SYN: MSS, NOP, window scale, NOP, NOP, SACK permitted.
-        3 => options.extend([1, 0, 2, 0, 0, 3].into_iter().filter_map(|v| any(g, v))),
-        // A timestamped ACK, with SACK blocks half the time.
-        4 => {
-            options.extend([0, 0, 7].into_iter().filter_map(|v| any(g, v)));
-            if bool::arbitrary(g) {
-                options.push(TcpOption::Nop);
-                options.push(TcpOption::Nop);
-                if let Some(sack) = option_variant(g, 4, MAX_OPTION_AREA - 14) {
-                    options.push(sack);
-                }
-            }
-        }
-        // Four SACK blocks, the most that fit.
-        5 => {
-            let blocks: SackBlocks = (0..4).map(|_| SackBlock::arbitrary(g)).collect();
-            options.extend([TcpOption::Nop, TcpOption::Nop]);
-            options.push(TcpOption::Sack { blocks });
-        }
-        // Anything, as long as it fits in a random budget.
-        _ => {
-            let budget = length_in(g, 1, MAX_OPTION_AREA);
-            for _ in 0..below(g, 10) {
-                let room = budget.saturating_sub(area_len(&options));
-                if room == 0 {
-                    break;
-                }
-                options.push(option_within(g, room));
-            }
-        }
-    }
-    let used = area_len(&options);
-    let room = MAX_OPTION_AREA.saturating_sub(used);
-    let mut padding = InlineBytes::new();
-    match below(g, 6) {
-        // EOL, then padding up to a 4-byte boundary (or further): zeros, or garbage.
-        0 | 1 if room > 0 => {
-            options.push(TcpOption::Eol);
-            let end = area_end(g, used + 1);
-            let len = end - used - 1;
-            padding = if one_in(g, 3) {
-                inline_bytes(g, len)
-            } else {
-                zeros(len)
-            };
-        }
-        // A malformed option with a broken length, running to the end of the area.
-        2 if room > 0 => {
-            let end = area_end(g, used + 1);
-            if let Some(m) = framing_malformed(g, end - used) {
-                options.push(m);
-            }
-        }
-        // NOPs up to a 4-byte boundary (none when already on one).
-        _ => {}
-    }
-    let fill_to = round_up4(area_len(&options) + padding.len());
-    while area_len(&options) + padding.len() < fill_to {
-        options.push(TcpOption::Nop);
-    }
-    (options, padding)
-}
-
-/// A valid header: options that fit, the data offset that matches them, every fixed field
-/// random (reserved bits and AE included).
-impl Arbitrary for TcpHeader {
-    fn arbitrary(g: &mut Gen) -> Self {
-        let (options, padding) = arbitrary_option_area(g);
-        let area = area_len(&options) + padding.len();
-        TcpHeader {
-            src_port: realistic_u16(g, &[80, 443, 22, 53, 6000, 50000]),
-            dst_port: realistic_u16(g, &[80, 443, 22, 53, 6000, 50000]),
-            seq: u32::arbitrary(g),
-            ack_number: u32::arbitrary(g),
-            data_offset: u8::try_from((FIXED_HEADER_LEN + area) / 4).unwrap_or(15),
-            reserved: if one_in(g, 3) {
-                u8::arbitrary(g) & 0x7
-            } else {
-                0
-            },
-            flags: Flags::arbitrary(g),
-            window: u16::arbitrary(g),
-            checksum: u16::arbitrary(g),
-            urgent_pointer: if one_in(g, 2) { 0 } else { u16::arbitrary(g) },
-            options,
-            padding,
-        }
-    }
-
-    /// Simpler headers with the same layout rules: fixed fields zeroed, an option replaced by
-    /// NOPs of the same length, four NOPs dropped with the data offset, padding zeroed or cut.
-    fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {
-        let mut candidates = Vec::new();
-        let zeroed = TcpHeader {
-            src_port: 0,
-            dst_port: 0,
-            seq: 0,
-            ack_number: 0,
-            reserved: 0,
-            flags: Flags::EMPTY,
-            window: 0,
-            checksum: 0,
-            urgent_pointer: 0,
-            ..self.clone()
-        };
-        if zeroed != *self {
-            candidates.push(zeroed);
-        }
-        for (i, option) in self.options.iter().enumerate() {
-            if matches!(option, TcpOption::Nop | TcpOption::Eol) {
-                continue;
-            }
-            let mut h = self.clone();
-            h.options.remove(i);
-            let nops = std::iter::repeat(TcpOption::Nop).take(option.encoded_len());
-            h.options.insert_many(i, nops);
-            candidates.push(h);
-        }
-        if let Some(i) = self
-            .options
-            .windows(4)
-            .position(|w| w.iter().all(|o| *o == TcpOption::Nop))
-        {
-            let mut h = self.clone();
-            h.options.drain(i..i + 4);
-            h.data_offset -= 1;
-            candidates.push(h);
-        }
-        if !self.padding.is_empty() {
-            let mut h = self.clone();
-            h.padding = zeros(self.padding.len());
-            if h != *self {
-                candidates.push(h);
-            }
-            if self.padding.len() >= 4 {
-                let mut h = self.clone();
-                h.padding = self
-                    .padding
-                    .get(4..)
-                    .and_then(InlineBytes::from_slice)
-                    .unwrap_or_default();
-                h.data_offset -= 1;
-                candidates.push(h);
-            }
-        }
-        Box::new(candidates.into_iter().filter(|h| h.validate().is_ok()))
-    }
-}
-
-/// A valid header and a payload (often empty, usually short).
-impl Arbitrary for TcpSegment {
-    fn arbitrary(g: &mut Gen) -> Self {
-        let header = TcpHeader::arbitrary(g);
-        let len = match below(g, 4) {
-            0 => 0,
-            1 => below(g, 1500),
-            _ => below(g, 64),
-        };
-        let mut payload = vec![0u8; len];
-        fill(g, &mut payload);
-        TcpSegment { header, payload }
-    }
-
-    fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {
-        let payload = self.payload.clone();
-        let header = self.header.clone();
-        let shorter = self.payload.shrink().map(move |p| TcpSegment {
-            header: header.clone(),
-            payload: p,
-        });
-        let simpler = self.header.shrink().map(move |h| TcpSegment {
-            header: h,
-            payload: payload.clone(),
-        });
-        Box::new(shorter.chain(simpler))
     }
 }

@@ -1,28 +1,41 @@
-//! The round-trip harness: does a TCP segment survive parse, serialize and JSON unchanged?
+//! Test-harness tools: does a TCP segment survive tcpwire unchanged, is it well-formed, and
+//! does your own decoder agree with tcpwire?
 //!
-//! [`check_segment`] takes the bytes of one TCP segment (header and payload) and checks the
-//! crate's promises on them:
+//! - [`check_roundtrip`] takes the bytes of one TCP segment (header and payload) and checks
+//!   the crate's promises on them: (1) lossless parsing accepts them (it refuses only a fixed
+//!   header that is unusable); (2) serializing the parsed value gives back exactly the input
+//!   bytes; (3) strict parsing agrees: when it succeeds it gives the same value, and when it
+//!   fails the lossless value holds a malformed option; (4) the header's JSON form reads back
+//!   into the same value. Any bytes with a usable fixed header pass, malformed options and
+//!   wrong checksums included: that is the point of lossless parsing.
+//! - [`check_wellformed`] checks that the segment is what a correct sender writes: strict
+//!   parsing succeeds, the padding is canonical, and the checksum is right when the IP
+//!   addresses are given.
+//! - [`Differential`] compares your own decoder and encoder with tcpwire, field by field, on
+//!   your segments, generated ones or a capture's.
+//! - With the feature `quickcheck`, [`GenConfig`] and the wrappers [`WellFormed`],
+//!   [`CommonKinds`] and [`MptcpOnly`] shape the generated values: well-formed only, common
+//!   option kinds only, MPTCP only, a chosen share of malformed options.
 //!
-//! 1. lossless parsing accepts them (it refuses only a fixed header that is unusable);
-//! 2. serializing the parsed value gives back exactly the input bytes;
-//! 3. strict parsing agrees: when it succeeds it gives the same value, and when it fails the
-//!    lossless value holds a malformed option;
-//! 4. the header's JSON form reads back into the same value.
-//!
-//! A test suite elsewhere can call it on its own bytes; the `tcpwire roundtrip` command calls it
-//! on every segment of a capture through [`roundtrip_capture`] (feature `capture`).
+//! The `tcpwire roundtrip` command calls [`check_roundtrip`] on every segment of a capture
+//! through [`roundtrip_capture`] (feature `capture`).
 //!
 //! ```
-//! use tcpwire::harness::{check_segment, Mismatch};
+//! use tcpwire::harness::{check_roundtrip, check_wellformed, Mismatch, NotWellFormed};
 //! // A Linux SYN: MSS, SACK permitted, timestamps, NOP, window scale.
 //! let syn = tcpwire::from_hex(
 //!     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
 //! ).unwrap();
-//! assert_eq!(check_segment(&syn), Ok(()));
-//! // A data offset of 4 is refused before anything else is looked at.
+//! assert_eq!(check_roundtrip(&syn), Ok(()));
+//! assert_eq!(check_wellformed(&syn, None), Ok(()));
+//! // SACK permitted with a length byte of 3: still byte-exact, but not well-formed.
 //! let mut bad = syn.clone();
+//! bad[25] = 3;
+//! assert_eq!(check_roundtrip(&bad), Ok(()));
+//! assert!(matches!(check_wellformed(&bad, None), Err(NotWellFormed::MalformedOption { index: 1, .. })));
+//! // A data offset of 4 is refused before anything else is looked at.
 //! bad[12] = 0x40;
-//! assert!(matches!(check_segment(&bad), Err(Mismatch::Unparsable(_))));
+//! assert!(matches!(check_roundtrip(&bad), Err(Mismatch::Unparsable(_))));
 //! ```
 
 use std::fmt;
@@ -30,6 +43,15 @@ use std::fmt;
 use crate::error::Error;
 use crate::header::{TcpHeader, TcpSegment, FIXED_HEADER_LEN};
 use crate::option::TcpOption;
+
+mod differential;
+mod wellformed;
+
+pub use differential::{DiffReport, Difference, Differential, Disagreement, Field, Value, View};
+pub use wellformed::{check_wellformed, NotWellFormed};
+
+#[cfg(feature = "quickcheck")]
+pub use crate::arbitrary::{ArbitraryWith, CommonKinds, GenConfig, Kinds, MptcpOnly, WellFormed};
 
 /// Why a segment failed the round trip.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,8 +151,9 @@ impl fmt::Display for Mismatch {
 
 impl std::error::Error for Mismatch {}
 
-/// Checks one whole TCP segment (header and payload): see the [module docs](self).
-pub fn check_segment(bytes: &[u8]) -> Result<(), Mismatch> {
+/// Checks that one whole TCP segment (header and payload) survives lossless parsing, writing
+/// and JSON unchanged: see the [module docs](self).
+pub fn check_roundtrip(bytes: &[u8]) -> Result<(), Mismatch> {
     let lossless = TcpSegment::parse_lossless(bytes).map_err(Mismatch::Unparsable)?;
     let written = lossless.to_bytes().map_err(Mismatch::Unencodable)?;
     compare(&lossless.header, bytes, &written)?;
@@ -139,8 +162,8 @@ pub fn check_segment(bytes: &[u8]) -> Result<(), Mismatch> {
 }
 
 /// Checks the header at the start of `bytes` alone, for a segment whose payload was not captured
-/// (cut short by the snap length): the same checks as [`check_segment`], on the header bytes.
-pub fn check_header(bytes: &[u8]) -> Result<(), Mismatch> {
+/// (cut short by the snap length): the same checks as [`check_roundtrip`], on the header bytes.
+pub fn check_roundtrip_header(bytes: &[u8]) -> Result<(), Mismatch> {
     let lossless = TcpHeader::parse_lossless(bytes).map_err(Mismatch::Unparsable)?;
     let written = lossless.to_bytes().map_err(Mismatch::Unencodable)?;
     let header_bytes = bytes.get(..lossless.header_len()).unwrap_or(bytes);
@@ -276,7 +299,7 @@ mod capture {
 
     use serde::Serialize;
 
-    use super::{check_header, check_segment, Mismatch};
+    use super::{check_roundtrip, check_roundtrip_header, Mismatch};
     use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
     use crate::error::Error;
     use crate::header::TcpHeader;
@@ -391,11 +414,11 @@ mod capture {
                     Err(_) => return self.skipped.header_unusable += 1,
                     Ok(_) => {
                         self.headers_only += 1;
-                        check_header(tcp.segment)
+                        check_roundtrip_header(tcp.segment)
                     }
                 }
             } else {
-                check_segment(tcp.segment)
+                check_roundtrip(tcp.segment)
             };
             match result {
                 Err(Mismatch::Unparsable(_)) => self.skipped.header_unusable += 1,
@@ -489,7 +512,7 @@ mod tests {
     fn a_malformed_option_still_round_trips() {
         let mut bytes = syn();
         bytes[25] = 3; // SACK permitted with length 3: bad length, framing intact
-        assert_eq!(check_segment(&bytes), Ok(()));
+        assert_eq!(check_roundtrip(&bytes), Ok(()));
         let header = TcpHeader::parse_lossless(&bytes).unwrap();
         assert!(header.options[1].is_malformed());
     }
@@ -558,9 +581,9 @@ mod tests {
     fn check_header_ignores_the_bytes_after_the_header() {
         let mut bytes = syn();
         bytes.extend_from_slice(b"cut");
-        assert_eq!(check_header(&bytes), Ok(()));
+        assert_eq!(check_roundtrip_header(&bytes), Ok(()));
         assert!(matches!(
-            check_header(&bytes[..30]),
+            check_roundtrip_header(&bytes[..30]),
             Err(Mismatch::Unparsable(Error::DataOffsetBeyondInput { .. }))
         ));
     }

@@ -42,6 +42,8 @@ pub mod capture;
 pub mod checksum;
 pub mod codec;
 mod error;
+#[cfg(feature = "arbitrary")]
+pub mod fuzzing;
 pub mod harness;
 mod header;
 pub mod mptcp;
