@@ -1623,7 +1623,9 @@ fn main() -> Result<(), Box<dyn StdError>> {
             }
         }
         None => {
-            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/handmade");
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../corpus/handmade")
+                .canonicalize()?;
             for path in write_all(&dir)? {
                 println!("{}", path.display());
             }
