@@ -5,8 +5,8 @@
 //!   the crate's promises on them: (1) lossless parsing accepts them (it refuses only a fixed
 //!   header that is unusable); (2) serializing the parsed value gives back exactly the input
 //!   bytes; (3) strict parsing agrees: when it succeeds it gives the same value, and when it
-//!   fails the lossless value holds a malformed option; (4) the header's JSON form reads back
-//!   into the same value. Any bytes with a usable fixed header pass, malformed options and
+//!   fails the lossless value holds a malformed option; (4) with the feature `json`, the
+//!   header's JSON form reads back into the same value. Any bytes with a usable fixed header pass, malformed options and
 //!   wrong checksums included: that is the point of lossless parsing.
 //! - [`check_wellformed`] checks that the segment is what a correct sender writes: strict
 //!   parsing succeeds, the padding is canonical, and the checksum is right when the IP
@@ -203,6 +203,13 @@ fn check_strict(lossless: &TcpHeader, strict: Result<TcpHeader, Error>) -> Resul
     }
 }
 
+/// The JSON leg (feature `json`; without it there is nothing to check).
+#[cfg(not(feature = "json"))]
+fn check_json(_header: &TcpHeader) -> Result<(), Mismatch> {
+    Ok(())
+}
+
+#[cfg(feature = "json")]
 fn check_json(header: &TcpHeader) -> Result<(), Mismatch> {
     let json = serde_json::to_string(header)
         .map_err(|e| Mismatch::JsonDiffers(format!("writing JSON: {e}")))?;

@@ -1,5 +1,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, Cargo.toml's package.metadata.docs.rs) labels every item gated by a
+// feature with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //! tcpwire: TCP segments as owned, typed values, and back into the very same bytes.
 //!
 //! ```
@@ -38,6 +41,7 @@ mod arbitrary;
 pub mod builder;
 mod bytes;
 #[cfg(feature = "capture")]
+#[cfg_attr(docsrs, doc(cfg(feature = "capture")))]
 pub mod capture;
 pub mod checksum;
 pub mod codec;

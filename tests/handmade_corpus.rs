@@ -1,4 +1,4 @@
-//! The hand-built captures of `corpus/handmade/` (made by `examples/make_corpus.rs`):
+//! The hand-built captures of `corpus/handmade/` (made by `tools/make-corpus`):
 //! 1. the generator, run again, writes exactly the committed files;
 //! 2. every segment decodes to the option sequence this file expects, frame by frame (strict
 //!    parsing, except `malformed.pcap`, parsed losslessly with the expected malformed reason);
@@ -6,7 +6,7 @@
 mod common;
 
 #[allow(dead_code)]
-#[path = "../examples/make_corpus.rs"]
+#[path = "../tools/make-corpus/src/main.rs"]
 mod make_corpus;
 
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ fn regenerated_captures_equal_the_committed_ones() {
         .collect();
     assert_eq!(
         names, committed,
-        "corpus/handmade/ holds other files than the generator writes: run `cargo run --example make_corpus`"
+        "corpus/handmade/ holds other files than the generator writes: run `cargo run -p tcpwire-make-corpus`"
     );
     for path in &written {
         let name = path.file_name().unwrap();
@@ -45,7 +45,7 @@ fn regenerated_captures_equal_the_committed_ones() {
         let kept = std::fs::read(handmade_dir().join(name)).unwrap();
         assert!(
             fresh == kept,
-            "{}: the generator's output differs from the committed file ({} vs {} bytes): run `cargo run --example make_corpus`",
+            "{}: the generator's output differs from the committed file ({} vs {} bytes): run `cargo run -p tcpwire-make-corpus`",
             name.to_string_lossy(),
             fresh.len(),
             kept.len()

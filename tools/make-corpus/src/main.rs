@@ -2,7 +2,7 @@
 //! option kind, every MPTCP subtype and length form, every malformed shape), made with
 //! tcpwire's own builder, wrapped in IPv4 or IPv6 and Ethernet, in classic pcap files.
 //!
-//! `cargo run --example make_corpus` rewrites `corpus/handmade/*.pcap`; `-- DIR` writes to DIR
+//! `cargo run -p tcpwire-make-corpus` rewrites `corpus/handmade/*.pcap`; `-- DIR` writes to DIR
 //! instead, and `-- --table` prints the frame tables of `corpus/handmade/README.md`.
 //! `tests/handmade_corpus.rs` regenerates the files and checks they equal the committed ones.
 //!
@@ -1623,7 +1623,9 @@ fn main() -> Result<(), Box<dyn StdError>> {
             }
         }
         None => {
-            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/handmade");
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../corpus/handmade")
+                .canonicalize()?;
             for path in write_all(&dir)? {
                 println!("{}", path.display());
             }
