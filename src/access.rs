@@ -197,7 +197,7 @@ impl TcpHeader {
     /// h.set_options([TcpOption::Mss { mss: 1400 }, TcpOption::SackPermitted])?;
     /// assert_eq!(h.data_offset, 7);
     /// assert_eq!(h.options.last(), Some(&TcpOption::Eol));
-    /// assert_eq!(h.padding.as_slice(), &[0, 0, 0]);
+    /// assert_eq!(h.padding.as_slice(), &[0]); // 4 + 2 + EOL + one zero
     /// # Ok::<(), tcpwire::Error>(())
     /// ```
     pub fn set_options(
@@ -266,9 +266,8 @@ impl Layout {
         if self.push_eol {
             header.options.push(TcpOption::Eol);
         }
-        header.padding =
-            InlineBytes::from_slice([0u8; 3].get(..self.zeros).unwrap_or_default())
-                .unwrap_or_default();
+        header.padding = InlineBytes::from_slice([0u8; 3].get(..self.zeros).unwrap_or_default())
+            .unwrap_or_default();
         header.data_offset = self.data_offset;
     }
 }

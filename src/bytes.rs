@@ -194,9 +194,8 @@ pub fn from_hex(s: &str) -> Result<Vec<u8>, HexError> {
             group_start = true;
             continue;
         }
-        let prefix = group_start
-            && character == '0'
-            && matches!(chars.peek(), Some((_, 'x' | 'X')));
+        let prefix =
+            group_start && character == '0' && matches!(chars.peek(), Some((_, 'x' | 'X')));
         let separator = match character {
             _ if prefix => Some("0x"),
             ':' => Some(":"),

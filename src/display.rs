@@ -70,8 +70,9 @@ impl Flags {
 /// One line as tcpdump prints a TCP header, without addresses:
 /// `src > dst: Flags [..], seq N, ack N, win N, urg N, options [..]`.
 ///
-/// `ack` is shown when ACK is set or the number is not zero, `urg` likewise with URG; the
-/// options are left out when there are none.
+/// `ack` is shown when ACK is set or the number is not zero, `urg` likewise with URG,
+/// `reserved N` after the flags when the reserved bits are not zero; the options are left out
+/// when there are none.
 ///
 /// ```
 /// use tcpwire::TcpHeader;
@@ -102,7 +103,9 @@ impl TcpHeader {
             self.dst_port,
             self.flags.to_letters()
         )?;
-        reserved(f, self.reserved)?;
+        if self.reserved != 0 {
+            write!(f, ", reserved {}", self.reserved)?;
+        }
         write!(f, ", seq {}", self.seq)?;
         if let Some(end) = data_end {
             write!(f, ":{end}")?;
@@ -356,7 +359,10 @@ impl Display for MptcpOption {
                 }
                 reserved(f, *bits)
             }
-            MptcpOption::MpFail { reserved: bits, dsn } => {
+            MptcpOption::MpFail {
+                reserved: bits,
+                dsn,
+            } => {
                 write!(f, "fail seq {dsn}")?;
                 reserved(f, *bits)
             }
