@@ -2,6 +2,8 @@
 //! `Display` lines, typed option accessors, `set_options`/`fit_data_offset`, and tolerant
 //! `from_hex`.
 
+mod common;
+
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
@@ -744,56 +746,61 @@ fn from_hex_tolerates_what_people_paste() {
     assert_eq!(from_hex("0x"), Ok(vec![]));
 }
 
+/// The error for an invalid character at a byte offset.
+fn invalid(character: char, position: usize) -> Result<Vec<u8>, HexError> {
+    Err(HexError::InvalidDigit {
+        character,
+        position,
+    })
+}
+
 #[test]
 fn from_hex_errors_name_the_character_and_position() {
     assert_eq!(from_hex("abc"), Err(HexError::OddLength(3)));
-    assert_eq!(
-        from_hex("0x0 0x1 0x2"),
+    let split = |separator, position| {
         Err(HexError::SplitByte {
-            separator: "0x",
-            position: 4
+            separator,
+            position,
         })
-    );
+    };
+    assert_eq!(from_hex("0x0 0x1 0x2"), split("0x", 4));
     assert_eq!(from_hex("0xab 0x1"), Err(HexError::OddLength(3)));
-    assert_eq!(
-        from_hex("ab cd zz"),
-        Err(HexError::InvalidDigit {
-            character: 'z',
-            position: 6
-        })
-    );
+    assert_eq!(from_hex("ab cd zz"), invalid('z', 6));
     // `x` after a digit is not a prefix.
-    assert_eq!(
-        from_hex("a0x1"),
-        Err(HexError::InvalidDigit {
-            character: 'x',
-            position: 2
-        })
-    );
-    assert_eq!(
-        from_hex("ab:c:d"),
-        Err(HexError::SplitByte {
-            separator: ":",
-            position: 4
-        })
-    );
-    assert_eq!(
-        from_hex("é0"),
-        Err(HexError::InvalidDigit {
-            character: 'é',
-            position: 0
-        })
-    );
-    assert_eq!(
-        from_hex("00 ,11"),
-        Err(HexError::InvalidDigit {
-            character: ',',
-            position: 3
-        })
-    );
+    assert_eq!(from_hex("a0x1"), invalid('x', 2));
+    assert_eq!(from_hex("ab:c:d"), split(":", 4));
+    assert_eq!(from_hex("ab-c-d"), split("-", 4));
+    assert_eq!(from_hex("é0"), invalid('é', 0));
+    assert_eq!(from_hex("00 ,11"), invalid(',', 3));
     let message = from_hex("ab:c:d").unwrap_err().to_string();
     assert!(
         message.contains("\":\"") && message.contains("position 4"),
         "{message}"
     );
+}
+
+/// Every segment of the public corpus renders as one line holding each option's rendering.
+#[test]
+fn display_every_public_segment() {
+    let Some(dir) = common::public_corpus() else {
+        return;
+    };
+    let mut lines = 0;
+    for path in common::captures_in(&dir) {
+        common::for_each_tcp(&path, |frame, tcp| {
+            let Ok(h) = TcpHeader::parse_lossless(tcp.segment) else {
+                return;
+            };
+            let line = h.to_string();
+            let options: Vec<String> = h.options.iter().map(ToString::to_string).collect();
+            assert!(
+                !line.contains('\n') && line.contains(&options.join(",")),
+                "{} frame {}: {line}",
+                path.display(),
+                frame.number
+            );
+            lines += 1;
+        });
+    }
+    assert!(lines > 1000, "{lines} segments rendered");
 }
