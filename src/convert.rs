@@ -351,7 +351,8 @@ fn parse_open_enum<T: Copy>(
 /// A number 0..=255, decimal or `0x` hex.
 fn parse_u8(s: &str) -> Option<u8> {
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u8::from_str_radix(hex, 16).ok(),
+        Some(hex) if hex.bytes().all(|b| b.is_ascii_hexdigit()) => u8::from_str_radix(hex, 16).ok(),
+        Some(_) => None,
         None if s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
         None => None,
     }

@@ -201,7 +201,10 @@ impl Display for TcpOption {
                 if *end {
                     f.write_str(" end")?;
                 }
-                reserved(f, *filler)
+                match filler {
+                    0 => Ok(()),
+                    bits => write!(f, " filler {bits}"),
+                }
             }
             TcpOption::Cc { count } => write!(f, "cc {count}"),
             TcpOption::CcNew { count } => write!(f, "ccnew {count}"),
@@ -232,7 +235,11 @@ impl Display for TcpOption {
                     f,
                     "qs-resp rate {rate_request} ttl-diff {ttl_diff} nonce 0x{nonce:08x}"
                 )?;
-                reserved(f, (u16::from(*before) << 2) | u16::from(*nonce_reserved))
+                reserved(f, *before)?;
+                match nonce_reserved {
+                    0 => Ok(()),
+                    bits => write!(f, " nonce-reserved {bits}"),
+                }
             }
             TcpOption::UserTimeout {
                 granularity,

@@ -209,6 +209,14 @@ fn display_options() {
             TcpOption::parse(&[27, 8, 0x05, 10, 0, 0, 0, 4]).unwrap(),
             "qs-resp rate 5 ttl-diff 10 nonce 0x00000001",
         ),
+        (
+            TcpOption::parse(&[27, 8, 0x35, 10, 0, 0, 0, 6]).unwrap(),
+            "qs-resp rate 5 ttl-diff 10 nonce 0x00000001 reserved 3 nonce-reserved 2",
+        ),
+        (
+            TcpOption::parse(&[10, 3, 0x45]).unwrap(),
+            "pocsp end filler 5",
+        ),
     ];
     for (option, expected) in cases {
         assert_eq!(option.to_string(), expected, "{option:?}");
