@@ -163,33 +163,100 @@ pub fn to_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Decodes a hex string (either case, no separators, even length).
+/// Decodes a hex string, in either case, as people paste it: whitespace (line breaks
+/// included) is ignored anywhere, a `0x` or `0X` prefix may open the string and each group
+/// after whitespace, `:` or `-`, and `:` and `-` may separate bytes. The digits must come in
+/// pairs: an odd count is an error, and so is a separator or a `0x` that splits a byte.
+/// Errors give the offending character and its byte offset in `s`.
 ///
 /// ```
-/// assert_eq!(tcpwire::from_hex("00ff10").unwrap(), vec![0x00, 0xff, 0x10]);
-/// assert!(tcpwire::from_hex("0").is_err());
+/// use tcpwire::{from_hex, HexError};
+/// assert_eq!(from_hex("00ff10").unwrap(), [0x00, 0xff, 0x10]);
+/// assert_eq!(from_hex("0x00FF 10\n").unwrap(), [0x00, 0xff, 0x10]);
+/// assert_eq!(from_hex("0xc3 0x50 0x01 0xbb").unwrap(), [0xc3, 0x50, 0x01, 0xbb]);
+/// assert_eq!(from_hex("c3:50-01 bb").unwrap(), [0xc3, 0x50, 0x01, 0xbb]);
+/// assert_eq!(from_hex("0"), Err(HexError::OddLength(1)));
+/// assert_eq!(
+///     from_hex("00 zz"),
+///     Err(HexError::InvalidDigit { character: 'z', position: 3 })
+/// );
+/// assert_eq!(from_hex("0:0"), Err(HexError::SplitByte { separator: ":", position: 1 }));
 /// ```
 pub fn from_hex(s: &str) -> Result<Vec<u8>, HexError> {
     let mut out = Vec::with_capacity(s.len() / 2);
-    decode_hex(s, |b| {
-        out.push(b);
-        true
-    })?;
+    let mut high: Option<u8> = None;
+    let mut digits = 0usize;
+    // Where a `0x` may stand: at the start, and after whitespace or a separator.
+    let mut group_start = true;
+    let mut chars = s.char_indices().peekable();
+    while let Some((position, character)) = chars.next() {
+        if character.is_whitespace() {
+            group_start = true;
+            continue;
+        }
+        let prefix =
+            group_start && character == '0' && matches!(chars.peek(), Some((_, 'x' | 'X')));
+        let separator = match character {
+            _ if prefix => Some("0x"),
+            ':' => Some(":"),
+            '-' => Some("-"),
+            _ => None,
+        };
+        if let Some(separator) = separator {
+            if high.is_some() {
+                return Err(HexError::SplitByte {
+                    separator,
+                    position,
+                });
+            }
+            if prefix {
+                chars.next();
+            }
+            group_start = true;
+            continue;
+        }
+        group_start = false;
+        let digit = character
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+            .ok_or(HexError::InvalidDigit {
+                character,
+                position,
+            })?;
+        digits += 1;
+        match high.take() {
+            None => high = Some(digit),
+            Some(h) => out.push((h << 4) | digit),
+        }
+    }
+    if high.is_some() {
+        return Err(HexError::OddLength(digits));
+    }
     Ok(out)
 }
 
 /// Why a hex string could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HexError {
     /// The string has an odd number of digits.
     #[error("hex string has an odd number of digits ({0})")]
     OddLength(usize),
-    /// A character that is not a hex digit.
+    /// A character that is not a hex digit, whitespace or a separator.
     #[error("invalid hex digit {character:?} at position {position}")]
     InvalidDigit {
         /// The offending character.
         character: char,
-        /// Its index in the string.
+        /// Its byte offset in the string.
+        position: usize,
+    },
+    /// A separator (`:`, `-` or a `0x` prefix) after an odd number of digits: it would split
+    /// a byte in two.
+    #[error("{separator:?} at position {position} splits a byte (an odd number of hex digits comes before it)")]
+    SplitByte {
+        /// The separator as written (`0x` for either case of the prefix).
+        separator: &'static str,
+        /// Its byte offset in the string.
         position: usize,
     },
     /// More bytes than the destination holds.
@@ -197,6 +264,7 @@ pub enum HexError {
     TooLong(usize),
 }
 
+/// Strict decoding for serde: an even number of digits and nothing else.
 fn decode_hex(s: &str, mut push: impl FnMut(u8) -> bool) -> Result<usize, HexError> {
     let digits = s.as_bytes();
     if digits.len() % 2 != 0 {

@@ -42,7 +42,7 @@ pub enum Error {
         reason: MalformedReason,
     },
     /// The options and padding do not fill the area the data offset declares.
-    #[error("options and padding take {actual} bytes, but data offset {data_offset} declares an option area of {} bytes", (usize::from(*data_offset) * 4).saturating_sub(20))]
+    #[error("options and padding take {actual} bytes, but data offset {data_offset} declares an option area of {} bytes (after editing the options, call TcpHeader::fit_data_offset)", (usize::from(*data_offset) * 4).saturating_sub(20))]
     OptionAreaMismatch {
         /// The raw 4-bit data offset.
         data_offset: u8,

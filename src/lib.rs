@@ -36,6 +36,7 @@
 //! - Every type is serde-serializable; in JSON, byte strings are hex and 64-bit sequence numbers
 //!   are decimal strings. With the feature `quickcheck`, every type is `Arbitrary`.
 
+mod access;
 #[cfg(feature = "quickcheck")]
 mod arbitrary;
 pub mod builder;
@@ -45,6 +46,8 @@ mod bytes;
 pub mod capture;
 pub mod checksum;
 pub mod codec;
+mod convert;
+mod display;
 mod error;
 #[cfg(feature = "arbitrary")]
 pub mod fuzzing;
@@ -60,6 +63,7 @@ mod serde_form;
 pub use builder::{Builder, TcpHeaderBuilder, TcpSegmentBuilder};
 pub use bytes::{from_hex, to_hex, HexError, InlineBytes};
 pub use codec::{CustomOption, FieldValue, OptionCodec, Parser};
+pub use convert::ParseNameError;
 pub use error::{Error, LengthSet, MalformedReason};
 pub use header::{gen_header, gen_segment, Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
 pub use mptcp::MptcpOption;
