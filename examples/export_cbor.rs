@@ -3,7 +3,7 @@
 //!
 //! `cargo run --example export_cbor -- CAPTURE [OUT]` writes one CBOR array of records (frame
 //! number, addresses, segment) to OUT, or only checks the round trip in memory without OUT.
-//! Without arguments it exports `corpus/tcp-ipv4-sack.pcap`.
+//! Without arguments it exports `corpus/mptcp-ipv4-multipath.pcap`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -25,7 +25,7 @@ struct Record {
 fn run() -> Result<String, Box<dyn std::error::Error>> {
     let mut args = std::env::args_os().skip(1).map(PathBuf::from);
     let capture = args.next().unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/tcp-ipv4-sack.pcap")
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/mptcp-ipv4-multipath.pcap")
     });
     let out = args.next();
 
