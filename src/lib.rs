@@ -49,6 +49,7 @@ pub mod codec;
 mod convert;
 mod display;
 mod error;
+pub mod flow;
 #[cfg(feature = "arbitrary")]
 pub mod fuzzing;
 pub mod harness;
