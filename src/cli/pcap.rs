@@ -198,7 +198,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
-            eprintln!("tcpwire pcap: {e}");
+            super::warn(&format!("tcpwire pcap: {e}"));
             return Ok(Exit::BadInput);
         }
     };
@@ -219,30 +219,34 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
             write_json_line(out, &ErrorLine { file, frame, error })
         };
-        let walked = input.walk(|frame| match examine(frame, mode, &mut skipped) {
-            Examined::Segment(segment) => {
-                segments += 1;
-                write_segment(&mut out, file, frame, &segment)
+        let walked = input.walk(|item| {
+            let frame = match item {
+                Ok(frame) => frame,
+                Err(bad) => {
+                    errors += 1;
+                    return report_error(&mut out, bad.frame(), bad.to_string());
+                }
+            };
+            match examine(frame, mode, &mut skipped) {
+                Examined::Segment(segment) => {
+                    segments += 1;
+                    write_segment(&mut out, file, frame, &segment)
+                }
+                Examined::Error(e) => {
+                    errors += 1;
+                    report_error(&mut out, frame.number, e.message())
+                }
+                Examined::Skipped => Ok(()),
             }
-            Examined::Error(e) => {
-                errors += 1;
-                report_error(&mut out, frame.number, e.message())
-            }
-            Examined::Skipped => Ok(()),
         });
         match walked {
             Ok(None) => {}
             Ok(Some(read_error)) => {
                 errors += 1;
-                let frame = match &read_error {
-                    tcpwire::capture::CaptureError::CorruptRecord { after_frame, .. }
-                    | tcpwire::capture::CaptureError::Truncated { after_frame } => after_frame + 1,
-                    _ => 0,
-                };
-                report_error(&mut out, frame, read_error.to_string())?;
+                report_error(&mut out, read_error.frame(), read_error.to_string())?;
             }
             Err(WalkError::Open(message)) => {
-                eprintln!("tcpwire pcap: {message}");
+                super::warn(&format!("tcpwire pcap: {message}"));
                 exit.raise(Exit::BadInput);
                 continue;
             }
@@ -253,7 +257,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         }
         out.flush()?;
         let breakdown = skipped.breakdown();
-        eprintln!(
+        super::warn(&format!(
             "tcpwire pcap: {name}: {segments} TCP segments, {errors} error lines, {} frames skipped{}",
             skipped.total(),
             if breakdown.is_empty() {
@@ -261,7 +265,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             } else {
                 format!(" ({breakdown})")
             }
-        );
+        ));
     }
     out.flush()?;
     Ok(exit)
