@@ -14,7 +14,7 @@ use std::path::Path;
 use super::{CaptureError, Frame, Linktype};
 
 /// The largest packet record the reader keeps (a bigger one is reported and passed over).
-pub const MAX_RECORD: usize = 1 << 24;
+pub const MAX_RECORD: usize = 1 << 23;
 /// The most interfaces a pcapng section may describe; later interface description blocks are
 /// reported and ignored (the table would otherwise grow with the input).
 pub const MAX_INTERFACES: usize = 1 << 16;
