@@ -220,34 +220,6 @@ fn frame_with_payload(extra: usize) -> Vec<u8> {
     f
 }
 
-fn run_stdin(args: &[&str], input: Vec<u8>) -> (i32, Vec<serde_json::Value>, String) {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tcpwire"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    let lines = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
-    (
-        out.status.code().unwrap_or(-1),
-        lines,
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
 fn frames_of(capture: Vec<u8>) -> Vec<Result<Frame, String>> {
     CaptureReader::new(std::io::Cursor::new(capture))
         .expect("a capture")

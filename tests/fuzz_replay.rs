@@ -73,3 +73,21 @@ fn builder_inputs() {
     let n = replay("builder", checks::builder);
     assert!(n >= 10, "only {n} saved inputs for builder");
 }
+
+#[test]
+fn capture_large_inputs() {
+    let n = replay("capture_large", checks::capture_large);
+    assert!(n >= 10, "only {n} saved inputs for capture_large");
+}
+
+#[test]
+fn line_decode_inputs() {
+    let n = replay("line_decode", checks::line_decode);
+    assert!(n >= 10, "only {n} saved inputs for line_decode");
+}
+
+#[test]
+fn line_encode_inputs() {
+    let n = replay("line_encode", checks::line_encode);
+    assert!(n >= 10, "only {n} saved inputs for line_encode");
+}

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use tcpwire::ParseMode;
 
-use super::transcode::{decode_one, decode_stream, encode_stream, Tally, MAX_LINE};
+use super::lines::MAX_LINE;
+use super::transcode::{decode_one, decode_stream, encode_stream, Tally};
 use super::{stdout, Exit};
 
 /// Arguments of `tcpwire decode`.

@@ -4,7 +4,7 @@
 //! Every input line gives exactly one output line or one message; a line that is too long, not
 //! UTF-8, not hex, not JSON or not a segment is reported with its number and the run goes on.
 //! JSON is read straight into the crate's types (no generic JSON tree), so an `encode` line costs
-//! a small multiple of its length, and lines are at most [`MAX_LINE`] bytes.
+//! a small multiple of its length, and lines are at most `MAX_LINE` bytes.
 
 use std::io::{self, BufRead, Write};
 
