@@ -559,3 +559,28 @@ fn corrupt_block_error_lines_are_short() {
     assert!(error.len() < 200, "{error}");
     assert!(stderr.len() < 1000, "{stderr}");
 }
+
+#[test]
+fn a_gtp_u_header_cut_short_is_malformed_not_skipped() {
+    // IPv4/UDP to port 2152 carrying a G-PDU whose optional fields (sequence flag set) are cut.
+    let gtp = [0x32, 0xff, 0, 4, 0, 0, 0, 1, 0];
+    let mut udp = vec![0x08, 0x68, 0x08, 0x68, 0, (8 + gtp.len()) as u8, 0, 0];
+    udp.extend(gtp);
+    let mut packet = vec![0x45, 0, 0, (20 + udp.len()) as u8, 0, 1, 0, 0, 64, 17, 0, 0];
+    packet.extend([10, 0, 0, 1, 10, 0, 0, 2]);
+    packet.extend(udp);
+    match find_tcp_in_ip(&packet) {
+        Decapsulated::Malformed(e) => assert!(e.contains("GTP-U"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_directory_is_a_read_error_not_a_non_capture() {
+    let dir = std::env::temp_dir();
+    match CaptureReader::open(&dir) {
+        Err(e @ CaptureError::Read { .. }) => assert!(e.to_string().contains("byte 0"), "{e}"),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a directory read as a capture"),
+    }
+}
