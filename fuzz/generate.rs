@@ -145,7 +145,7 @@ impl Builder {
     fn block(&mut self, kind: u32, fixed: &[u8], data_len: u64, fill: u8) {
         let body = fixed.len() as u64 + data_len;
         let padded = body.div_ceil(4) * 4;
-        let total = u32::try_from(12 + padded).unwrap_or(u32::MAX & !3);
+        let total = u32::try_from(12 + padded).unwrap_or(!3);
         let mut head = Vec::new();
         head.extend(self.u32(kind));
         head.extend(self.u32(total));

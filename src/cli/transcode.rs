@@ -12,7 +12,6 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use tcpwire::{ParseMode, TcpHeader, TcpSegment};
 
-pub use super::lines::MAX_LINE;
 use super::lines::{Line, Lines};
 
 /// The longest message (in characters) a line gives; longer library messages are cut.
