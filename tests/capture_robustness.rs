@@ -584,3 +584,16 @@ fn a_directory_is_a_read_error_not_a_non_capture() {
         Ok(_) => panic!("a directory read as a capture"),
     }
 }
+
+#[test]
+fn a_bad_first_section_header_is_refused_when_opened() {
+    let mut file = shb(&[]);
+    file[8..12].copy_from_slice(&[1, 2, 3, 4]); // byte-order magic
+    let (code, lines, stderr) = run(&write("bad-bom.pcapng", &file));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(lines.is_empty());
+    assert!(stderr.contains("byte-order magic 01020304"), "{stderr}");
+    let (code, _, stderr) = run(&write("shb-only-type.pcapng", &file[..6]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("truncated at byte 6"), "{stderr}");
+}

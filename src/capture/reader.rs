@@ -149,8 +149,10 @@ impl CaptureReader {
         }
         let (le, be) = (u32::from_le_bytes(magic), u32::from_be_bytes(magic));
         if le == SHB {
-            // pcapng: the section header is read as the first block.
+            // pcapng: the section header is read as the first block, now, so that a file whose
+            // first block is not one is refused when it is opened.
             self.pending_shb = true;
+            self.pcapng_block()?;
             return Ok(());
         }
         let (big_endian, nanos, modified) = match (le, be) {
