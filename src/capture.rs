@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated};
-//! let mut reader = CaptureReader::open("corpus/linux-handshake-v4.pcap").unwrap();
+//! let mut reader = CaptureReader::open("corpus/mptcp-ipv4-single.pcap").unwrap();
 //! while let Some(frame) = reader.next_frame() {
 //!     let frame = frame.unwrap();
 //!     if let Decapsulated::Tcp(tcp) = find_tcp(frame.linktype, &frame.data) {

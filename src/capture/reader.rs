@@ -134,7 +134,7 @@ impl CaptureReader {
         Ok(reader)
     }
 
-    /// Reads the pcap file header, or checks that a pcapng section header starts the input.
+    /// Reads the pcap file header, or the first pcapng section header.
     fn file_header(&mut self) -> Result<(), CaptureError> {
         let mut magic = [0u8; 4];
         let got = self.fill(&mut magic)?;
