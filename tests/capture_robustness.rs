@@ -5,6 +5,8 @@
 //! interfaces, the interface table's cap. Each bad record gives a short error line naming what
 //! and where; the good frames around it are still decoded.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -596,4 +598,98 @@ fn a_bad_first_section_header_is_refused_when_opened() {
     let (code, _, stderr) = run(&write("shb-only-type.pcapng", &file[..6]));
     assert_eq!(code, 2);
     assert!(stderr.contains("truncated at byte 6"), "{stderr}");
+}
+
+/// Frame timestamps as tshark gives them (`frame.time_epoch`).
+fn tshark_times(path: &PathBuf) -> Vec<String> {
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(path)
+        .args(["-T", "fields", "-e", "frame.time_epoch"])
+        .output()
+        .expect("run tshark");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A pcapng block in big-endian byte order.
+fn block_be(kind: u32, body: &[u8]) -> Vec<u8> {
+    let padded = body.len().div_ceil(4) * 4;
+    let total = (12 + padded) as u32;
+    let mut out = kind.to_be_bytes().to_vec();
+    out.extend(total.to_be_bytes());
+    out.extend(body);
+    out.resize(8 + padded, 0);
+    out.extend(total.to_be_bytes());
+    out
+}
+
+#[test]
+fn timestamps_and_frames_as_wireshark_reads_them() {
+    if !common::tshark_available() {
+        return;
+    }
+    // pcapng: power-of-two and power-of-ten resolutions, an offset, an obsolete packet block,
+    // a long section header, then a big-endian section.
+    let mut ng = shb(&option(1, &vec![b'x'; 20_000]));
+    ng.extend(idb(&option(9, &[0x9e])));
+    ng.extend(idb(&option(9, &[0x80 | 20])));
+    ng.extend(idb(
+        &[option(9, &[3]), option(14, &100i64.to_le_bytes())].concat()
+    ));
+    ng.extend(epb(0, (1 << 30) + (1 << 28), &frame()));
+    ng.extend(epb(1, 3 << 19, &frame()));
+    ng.extend(packet_block(2, 2, 2_250, &frame()));
+    let mut be = 0x1A2B_3C4Du32.to_be_bytes().to_vec();
+    be.extend([0, 1, 0, 0]);
+    be.extend([0xff; 8]);
+    ng.extend(block_be(0x0A0D_0D0A, &be));
+    let mut idb_be = vec![0, 1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 9, 0, 0, 0];
+    idb_be.extend([0; 4]);
+    ng.extend(block_be(1, &idb_be));
+    let mut epb_be = vec![0u8; 4];
+    epb_be.extend(1u32.to_be_bytes());
+    epb_be.extend(0x2345_6789u32.to_be_bytes());
+    epb_be.extend(54u32.to_be_bytes());
+    epb_be.extend(54u32.to_be_bytes());
+    epb_be.extend(frame());
+    ng.extend(block_be(6, &epb_be));
+    // pcap: nanoseconds, big-endian; the modified format.
+    let mut ns = 0xa1b2_3c4du32.to_be_bytes().to_vec();
+    ns.extend([
+        0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 1,
+    ]);
+    ns.extend(7u32.to_be_bytes());
+    ns.extend(123_456_789u32.to_be_bytes());
+    ns.extend(54u32.to_be_bytes());
+    ns.extend(54u32.to_be_bytes());
+    ns.extend(frame());
+    let mut modified = 0xa1b2_cd34u32.to_le_bytes().to_vec();
+    modified.extend([
+        2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0,
+    ]);
+    for second in [9u32, 10] {
+        modified.extend(second.to_le_bytes());
+        modified.extend(250_000u32.to_le_bytes());
+        modified.extend(54u32.to_le_bytes());
+        modified.extend(54u32.to_le_bytes());
+        modified.extend([0u8; 8]);
+        modified.extend(frame());
+    }
+    for (name, capture) in [
+        ("ws-resolutions.pcapng", ng),
+        ("ws-nanos-be.pcap", ns),
+        ("ws-modified.pcap", modified),
+    ] {
+        let path = write(name, &capture);
+        let ours: Vec<String> = frames_of(capture)
+            .into_iter()
+            .map(|f| f.expect("a frame").timestamp_string())
+            .collect();
+        let theirs = tshark_times(&path);
+        assert!(!ours.is_empty());
+        assert_eq!(ours, theirs, "{name}");
+    }
 }
