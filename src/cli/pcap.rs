@@ -33,7 +33,9 @@ Output (standard output, one JSON object per line):
     \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed)}
   an error: {\"file\": (only with several files), \"frame\", \"error\": \"...\"} for a TCP segment
     whose header cannot be given (cut short, unusable data offset, or a malformed option with
-    --strict) and for a truncated or corrupt capture record (reading that file stops there).
+    --strict), for a record the reader passes over (its interface not described, over the 8 MiB
+    record limit, ...; reading goes on), and for a truncated, corrupt or unreadable capture
+    (reading that file stops there). Error messages are one short line naming what and where.
     Each error line is also printed to standard error.
 Frames that are not TCP, and IP fragments, are skipped and counted in a summary on standard
 error at the end.
