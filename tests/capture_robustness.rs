@@ -693,3 +693,33 @@ fn timestamps_and_frames_as_wireshark_reads_them() {
         assert_eq!(ours, theirs, "{name}");
     }
 }
+
+#[test]
+fn an_option_running_past_its_block_is_an_error_line() {
+    // An if_description option claiming 200 bytes in a 4-byte remainder, then the same in the
+    // section header: each one error line; the interface and its frames are still read.
+    let mut bad_option = 3u16.to_le_bytes().to_vec();
+    bad_option.extend(200u16.to_le_bytes());
+    bad_option.extend([0; 4]);
+    let mut file = shb(&bad_option);
+    file.extend(idb(&[option(9, &[9]), bad_option.clone()].concat()));
+    file.extend(epb(0, 2_500_000_000, &frame()));
+    let (code, lines, _) = run(&write("option-overrun.pcapng", &file));
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for (line, what) in lines[..2].iter().zip([
+        "section header block at byte 0",
+        "interface description block 0",
+    ]) {
+        let error = line["error"].as_str().unwrap();
+        assert!(error.contains(what), "{error}");
+        assert!(
+            error.contains("option 3 of length 200 runs past the block"),
+            "{error}"
+        );
+    }
+    assert_eq!(
+        lines[2]["timestamp"], "2.500000000",
+        "if_tsresol before it is kept"
+    );
+}

@@ -75,6 +75,8 @@ pub struct CaptureReader {
     block_left: u64,
     /// The section header's block type was read with the file's magic.
     pending_shb: bool,
+    /// An error about the first section header, read when the capture was opened.
+    pending_error: Option<CaptureError>,
     done: bool,
 }
 
@@ -128,6 +130,7 @@ impl CaptureReader {
             frame: 0,
             block_left: 0,
             pending_shb: false,
+            pending_error: None,
             done: false,
         };
         reader.file_header()?;
@@ -152,7 +155,9 @@ impl CaptureReader {
             // pcapng: the section header is read as the first block, now, so that a file whose
             // first block is not one is refused when it is opened.
             self.pending_shb = true;
-            self.pcapng_block()?;
+            if let Some(Block::Error(e)) = self.pcapng_block()? {
+                self.pending_error = Some(e);
+            }
             return Ok(());
         }
         let (big_endian, nanos, modified) = match (le, be) {
@@ -183,6 +188,9 @@ impl CaptureReader {
     /// The next frame, an error, or `None` at the end (or after a fatal error).
     #[allow(clippy::should_implement_trait)]
     pub fn next_frame(&mut self) -> Option<Result<Frame, CaptureError>> {
+        if let Some(e) = self.pending_error.take() {
+            return Some(Err(e));
+        }
         if self.done {
             return None;
         }
@@ -361,7 +369,42 @@ impl CaptureReader {
             interfaces.clear();
             *overflowed = false;
         }
-        Ok(Block::Nothing)
+        let overrun = self.options(&mut |reader, _, _, padded| reader.skip_body(padded))?;
+        Ok(match overrun {
+            Some(detail) => Block::Error(CaptureError::BadBlock {
+                after_frame: self.frame,
+                detail: format!("section header block at byte {at}: {detail}"),
+            }),
+            None => Block::Nothing,
+        })
+    }
+
+    /// Walks the options of the current block (code (2), length (2), value padded to 4 bytes;
+    /// code 0 ends them), calling `visit` with each code, length and padded length to consume
+    /// its value. An option that runs past the block stops the walk and is described in the
+    /// result (Wireshark refuses such a file; its frames are still good).
+    fn options(
+        &mut self,
+        visit: &mut dyn FnMut(&mut CaptureReader, u16, u16, u64) -> Result<(), CaptureError>,
+    ) -> Result<Option<String>, CaptureError> {
+        while self.block_left >= 4 {
+            let mut option = [0u8; 4];
+            self.body(&mut option)?;
+            let (code, len) = (self.u16(&option, 0), self.u16(&option, 2));
+            let padded = u64::from(len).div_ceil(4) * 4;
+            if code == 0 {
+                break;
+            }
+            if padded > self.block_left {
+                return Ok(Some(format!(
+                    "option {code} of length {len} runs past the block ({} bytes left); the \
+                     options from there on are not read",
+                    self.block_left
+                )));
+            }
+            visit(self, code, len, padded)?;
+        }
+        Ok(None)
     }
 
     fn interface_description(&mut self, at: u64) -> Result<Block, CaptureError> {
@@ -381,20 +424,11 @@ impl CaptureReader {
             offset: 0,
         };
         let mut bad_resolution = None;
-        // Options: code (2), length (2), value padded to 4 bytes; code 0 ends them. Options
-        // that run past the block are not read.
-        while self.block_left >= 4 {
-            let mut option = [0u8; 4];
-            self.body(&mut option)?;
-            let (code, len) = (self.u16(&option, 0), self.u16(&option, 2));
-            let padded = u64::from(len).div_ceil(4) * 4;
-            if code == 0 || padded > self.block_left {
-                break;
-            }
+        let overrun = self.options(&mut |reader, code, len, padded| {
             match (code, len) {
                 (IF_TSRESOL, 1) => {
                     let mut value = [0u8; 4];
-                    self.body(&mut value)?;
+                    reader.body(&mut value)?;
                     let [resolution, ..] = value;
                     match ticks_per_second(resolution) {
                         Some(ticks) => interface.ticks = ticks,
@@ -403,16 +437,17 @@ impl CaptureReader {
                 }
                 (IF_TSOFFSET, 8) => {
                     let mut value = [0u8; 8];
-                    self.body(&mut value)?;
-                    interface.offset = if self.big_endian {
+                    reader.body(&mut value)?;
+                    interface.offset = if reader.big_endian {
                         i64::from_be_bytes(value)
                     } else {
                         i64::from_le_bytes(value)
                     };
                 }
-                _ => self.skip_body(padded)?,
+                _ => reader.skip_body(padded)?,
             }
-        }
+            Ok(())
+        })?;
         let after_frame = self.frame;
         let Format::PcapNg {
             interfaces,
@@ -435,16 +470,20 @@ impl CaptureReader {
             }));
         }
         interfaces.push(interface);
-        Ok(match bad_resolution {
-            Some(value) => Block::Error(CaptureError::BadBlock {
-                after_frame,
-                detail: format!(
-                    "interface {id}: if_tsresol {value:#04x} is beyond 10^19 or 2^63 per \
-                     second; microseconds assumed"
-                ),
-            }),
-            None => Block::Nothing,
-        })
+        let detail = match (bad_resolution, overrun) {
+            (Some(value), _) => format!(
+                "interface {id}: if_tsresol {value:#04x} is beyond 10^19 or 2^63 per second; \
+                 microseconds assumed"
+            ),
+            (None, Some(overrun)) => {
+                format!("interface description block {id} at byte {at}: {overrun}")
+            }
+            (None, None) => return Ok(Block::Nothing),
+        };
+        Ok(Block::Error(CaptureError::BadBlock {
+            after_frame,
+            detail,
+        }))
     }
 
     /// An enhanced packet block, or an obsolete packet block (type 2).
