@@ -80,6 +80,10 @@ pub struct CaptureReader {
     done: bool,
 }
 
+/// Consumes one option's value: given the reader, the option's code, length and padded length.
+type OptionVisitor<'a> =
+    dyn FnMut(&mut CaptureReader, u16, u16, u64) -> Result<(), CaptureError> + 'a;
+
 /// What one pcapng block gave.
 enum Block {
     Frame(Frame),
@@ -383,10 +387,7 @@ impl CaptureReader {
     /// code 0 ends them), calling `visit` with each code, length and padded length to consume
     /// its value. An option that runs past the block stops the walk and is described in the
     /// result (Wireshark refuses such a file; its frames are still good).
-    fn options(
-        &mut self,
-        visit: &mut dyn FnMut(&mut CaptureReader, u16, u16, u64) -> Result<(), CaptureError>,
-    ) -> Result<Option<String>, CaptureError> {
+    fn options(&mut self, visit: &mut OptionVisitor<'_>) -> Result<Option<String>, CaptureError> {
         while self.block_left >= 4 {
             let mut option = [0u8; 4];
             self.body(&mut option)?;
