@@ -594,7 +594,10 @@ fn a_truncated_capture_keeps_earlier_frames_and_reports_the_cut() {
     assert_eq!(error["frame"], frames_read + 1);
     assert_eq!(
         error["error"],
-        format!("capture truncated in the record after frame {frames_read}")
+        format!(
+            "capture truncated at byte {}, in the record after frame {frames_read}",
+            bytes.len() * 2 / 3
+        )
     );
     assert!(
         run.stderr
