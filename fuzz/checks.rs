@@ -324,11 +324,14 @@ pub fn line_decode(data: &[u8]) {
     assert_eq!(messages.len() as u64, tally.findings + tally.bad_input);
     // decode | encode gives back the bytes.
     let mut hex = Vec::new();
-    let back =
-        transcode::encode_stream(out.as_bytes(), lines::MAX_LINE, &mut hex, &mut |m: &str| {
-            panic!("encode refused decode's output: {m}")
-        })
-        .expect("writing to memory");
+    let back = transcode::encode_stream(
+        out.as_bytes(),
+        lines::MAX_LINE,
+        false,
+        &mut hex,
+        &mut |m: &str| panic!("encode refused decode's output: {m}"),
+    )
+    .expect("writing to memory");
     assert_eq!(back.written, tally.written);
     for (line, segment) in String::from_utf8(hex).expect("hex").lines().zip(&expected) {
         assert_eq!(
@@ -344,7 +347,7 @@ pub fn line_encode(data: &[u8]) {
     let (max, _, text) = line_input(data);
     let mut out = Vec::new();
     let mut messages = Vec::new();
-    let tally = transcode::encode_stream(text, max, &mut out, &mut |m: &str| {
+    let tally = transcode::encode_stream(text, max, false, &mut out, &mut |m: &str| {
         messages.push(m.to_string())
     })
     .expect("writing to memory");

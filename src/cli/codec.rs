@@ -38,7 +38,12 @@ Example:
 /// Arguments of `tcpwire encode`.
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = ENCODE_HELP)]
-pub struct EncodeArgs {}
+pub struct EncodeArgs {
+    /// Fit each header's data offset and padding to its options before writing (after editing
+    /// the options by hand): one EOL if needed, then zeros to a 4-byte boundary.
+    #[arg(long)]
+    pub fit: bool,
+}
 
 const ENCODE_HELP: &str = "\
 Input: JSON objects on standard input, one per line, each with a \"header\" (the form `tcpwire
@@ -52,8 +57,12 @@ its bits, options that do not fill the data offset, ...); 2 when a line is not J
 segment, not UTF-8, or longer than 1 MiB (1048576 bytes). Each such line gets a message naming
 its number, and the run goes on with the next line.
 
-Example:
-  tcpwire decode 0050c35000000001000000025010ffff00000000 | tcpwire encode";
+With --fit, each header's data offset and padding are fitted to its options first (one EOL if
+needed, then zeros to a 4-byte boundary): edit the options of a decoded line, then encode it.
+
+Examples:
+  tcpwire decode 0050c35000000001000000025010ffff00000000 | tcpwire encode
+  tcpwire encode --fit < edited.ndjson";
 
 /// Maps a run's tally to its exit code.
 fn exit_of(tally: &Tally) -> Exit {
@@ -91,10 +100,10 @@ pub fn run_decode(args: &DecodeArgs) -> io::Result<Exit> {
 }
 
 /// Runs `tcpwire encode`.
-pub fn run_encode(_args: &EncodeArgs) -> io::Result<Exit> {
+pub fn run_encode(args: &EncodeArgs) -> io::Result<Exit> {
     let mut out = stdout();
     let mut warn = |message: &str| super::warn(&format!("tcpwire encode: {message}"));
-    let tally = encode_stream(io::stdin().lock(), MAX_LINE, &mut out, &mut warn)?;
+    let tally = encode_stream(io::stdin().lock(), MAX_LINE, args.fit, &mut out, &mut warn)?;
     out.flush()?;
     Ok(exit_of(&tally))
 }

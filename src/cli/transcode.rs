@@ -121,10 +121,14 @@ struct EncodeInput {
     error: Option<IgnoredAny>,
 }
 
-/// `encode` on a stream of JSON lines: one hex line per segment; blank lines are skipped.
+/// `encode` on a stream of JSON lines: one hex line per segment; blank lines are skipped. With
+/// `fit`, each header's data offset and padding are first fitted to its options
+/// ([`TcpHeader::fit_data_offset`](tcpwire::TcpHeader::fit_data_offset)), for headers whose
+/// options were edited by hand.
 pub fn encode_stream(
     input: impl BufRead,
     max_line: usize,
+    fit: bool,
     out: &mut impl Write,
     warn: &mut impl FnMut(&str),
 ) -> io::Result<Tally> {
@@ -171,6 +175,14 @@ pub fn encode_stream(
             }
             (Some(header), None) => header,
         };
+        let mut header = header;
+        if fit {
+            if let Err(e) = header.fit_data_offset() {
+                warn(&format!("line {n}: {}", short(&e.to_string())));
+                tally.findings += 1;
+                continue;
+            }
+        }
         let payload = match input.payload.as_deref().map(tcpwire::from_hex) {
             None => Vec::new(),
             Some(Ok(payload)) => payload,
