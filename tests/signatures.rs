@@ -1,5 +1,5 @@
 //! Signatures on captures: TCP-MD5 against `tcpdump -M` on every capture with MD5 options,
-//! TCP-AO on the committed capture corpus/tcp-ao.pcap (key rollover, a wrong-key peer, a wrap
+//! TCP-AO on the committed capture corpus/signed/tcp-ao.pcap (key rollover, a wrong-key peer, a wrap
 //! of the sequence numbers) with the verdict its maker wrote down for every segment, and the
 //! command line's key flags.
 
@@ -89,6 +89,7 @@ fn tcpdump_verdicts(path: &Path, key: &str) -> BTreeMap<u64, SignatureVerdict> {
 fn all_captures() -> Vec<PathBuf> {
     let mut files = common::captures_in(&corpus(""));
     files.extend(common::captures_in(&corpus("handmade")));
+    files.extend(common::captures_in(&corpus("signed")));
     if let Some(public) = common::public_corpus() {
         files.extend(common::captures_in(&public));
     }
@@ -181,15 +182,15 @@ fn md5_capture_verdicts_on_the_command_line() {
     assert!(stderr.contains("--md5-keys /nonexistent/keys"), "{stderr}");
 }
 
-/// The keys of corpus/tcp-ao.pcap and the verdict its maker expects for each frame.
+/// The keys of corpus/signed/tcp-ao.pcap and the verdict its maker expects for each frame.
 fn ao_corpus() -> (Vec<AoKey>, Vec<String>) {
-    let keys = std::fs::read_to_string(corpus("tcp-ao.keys"))
+    let keys = std::fs::read_to_string(corpus("signed/tcp-ao.keys"))
         .unwrap()
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.parse::<AoKey>().unwrap())
         .collect();
-    let expected = std::fs::read_to_string(corpus("tcp-ao.expected"))
+    let expected = std::fs::read_to_string(corpus("signed/tcp-ao.expected"))
         .unwrap()
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -206,7 +207,7 @@ fn ao_corpus() -> (Vec<AoKey>, Vec<String>) {
 fn ao_library_verdicts(keys: Vec<AoKey>) -> Vec<String> {
     let mut verifier = AoVerifier::new(keys);
     let mut verdicts = Vec::new();
-    common::for_each_tcp(&corpus("tcp-ao.pcap"), |frame, tcp| {
+    common::for_each_tcp(&corpus("signed/tcp-ao.pcap"), |frame, tcp| {
         let (s, n) = frame.timestamp;
         let verdict = verifier.verify(
             s * 1_000_000_000 + u64::from(n),
@@ -229,8 +230,8 @@ fn every_segment_of_the_ao_capture_gets_its_verdict() {
     assert_eq!(ao_library_verdicts(keys.clone()), expected);
 
     // The command line, from the key file.
-    let keys_path = corpus("tcp-ao.keys");
-    let pcap = corpus("tcp-ao.pcap");
+    let keys_path = corpus("signed/tcp-ao.keys");
+    let pcap = corpus("signed/tcp-ao.pcap");
     let (code, lines, stderr) = tcpwire(&[
         "pcap",
         "--ao-keys",
@@ -266,7 +267,7 @@ fn ao_capture_read_from_the_middle_has_no_traffic_keys() {
     let (keys, _) = ao_corpus();
     let mut verifier = AoVerifier::new(keys);
     let mut n = 0;
-    let reader = CaptureReader::open(corpus("tcp-ao.pcap")).unwrap();
+    let reader = CaptureReader::open(corpus("signed/tcp-ao.pcap")).unwrap();
     for frame in reader.skip(2).take(9) {
         let frame = frame.unwrap();
         let tcpwire::capture::Decapsulated::Tcp(tcp) =

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Makes corpus/tcp-ao.pcap: TCP-AO signed connections, signed by scapy's scapy.contrib.tcpao
+"""Makes corpus/signed/tcp-ao.pcap: TCP-AO signed connections, signed by scapy's scapy.contrib.tcpao
 KDF and MAC functions (the kernel on the build machines has no TCP-AO), with the keys in
-corpus/tcp-ao.keys and the verdict every segment must get in corpus/tcp-ao.expected.
+corpus/signed/tcp-ao.keys and the verdict every segment must get in
+corpus/signed/tcp-ao.expected.
 
-  python3 corpus/make-tcp-ao-capture.py     (needs: pip install scapy cryptography)
+  python3 corpus/signed/make-tcp-ao-capture.py     (needs: pip install scapy cryptography)
 
 The output is the same bytes on every run (fixed ISNs, timestamps, payloads).
 
