@@ -254,7 +254,15 @@ fn traffic_keys_and_macs_match_rfc_9235() {
             .unwrap();
         assert_eq!(tcpwire::to_hex(&mac), v.mac, "{} MAC", v.section);
         assert_eq!(
-            ao::verify(src, dst, &segment, v.src_isn, v.dst_isn, 0, &[key.clone()]),
+            ao::verify(
+                src,
+                dst,
+                &segment,
+                v.src_isn,
+                v.dst_isn,
+                0,
+                std::slice::from_ref(&key)
+            ),
             SignatureVerdict::Valid,
             "{}",
             v.section
@@ -306,7 +314,15 @@ fn key_lookup_by_key_id_and_scope() {
     key.key_id = 1;
     key.rnext_key_id = 2;
     assert_eq!(
-        ao::verify(src, dst, &segment, v.src_isn, v.dst_isn, 0, &[key.clone()]),
+        ao::verify(
+            src,
+            dst,
+            &segment,
+            v.src_isn,
+            v.dst_isn,
+            0,
+            std::slice::from_ref(&key)
+        ),
         SignatureVerdict::NoKey
     );
     // Nor one for another peer.

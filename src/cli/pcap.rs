@@ -259,8 +259,11 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             match examine(frame, mode, &mut skipped) {
                 Examined::Segment(segment) => {
                     segments += 1;
-                    let verdicts = verifier.as_mut().map(|v| signatures(v, frame, &segment));
-                    write_segment(&mut out, file, frame, &segment, verdicts)
+                    let signatures = verifier
+                        .as_mut()
+                        .map(|v| v.line_verdicts(frame, &segment))
+                        .unwrap_or_default();
+                    write_segment(&mut out, file, frame, &segment, signatures)
                 }
                 Examined::Error(e) => {
                     errors += 1;
@@ -301,45 +304,13 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     Ok(exit)
 }
 
-/// The signature verdicts of a segment (`None` inside for a segment cut short).
-fn signatures(
-    verifier: &mut super::trust::Verifier,
-    frame: &Frame,
-    segment: &Segment<'_>,
-) -> (
-    Option<Option<SignatureVerdict>>,
-    Option<Option<SignatureVerdict>>,
-) {
-    let verdicts = (!segment.tcp.truncated).then(|| {
-        let (secs, nanos) = frame.timestamp;
-        let time_ns = secs
-            .saturating_mul(1_000_000_000)
-            .saturating_add(u64::from(nanos));
-        verifier.verify(
-            time_ns,
-            segment.tcp.src,
-            segment.tcp.dst,
-            segment.tcp.segment,
-        )
-    });
-    let probe = verifier.verify_kinds();
-    (
-        probe.0.then(|| verdicts.and_then(|v| v.md5)),
-        probe.1.then(|| verdicts.and_then(|v| v.ao)),
-    )
-}
-
 fn write_segment(
     out: &mut impl Write,
     file: Option<&str>,
     frame: &Frame,
     segment: &Segment<'_>,
-    verdicts: Option<(
-        Option<Option<SignatureVerdict>>,
-        Option<Option<SignatureVerdict>>,
-    )>,
+    signatures: super::trust::LineVerdicts,
 ) -> io::Result<()> {
-    let (md5, ao) = verdicts.unwrap_or_default();
     let malformed = options_with_offsets(&segment.header)
         .filter_map(|(offset, option)| match option {
             TcpOption::Malformed { kind, reason, .. } => Some(MalformedLine {
@@ -365,8 +336,8 @@ fn write_segment(
             truncated: segment.tcp.truncated,
             checksum: segment.checksum,
             super_segment: segment.tcp.super_segment || frame.tso_flagged(),
-            md5,
-            ao,
+            md5: signatures.md5,
+            ao: signatures.ao,
             malformed,
         },
     )

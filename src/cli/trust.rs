@@ -107,9 +107,29 @@ impl Verifier {
         Ok(Some(Verifier { md5, ao }))
     }
 
-    /// Which kinds have keys: (TCP-MD5, TCP-AO).
-    pub fn verify_kinds(&self) -> (bool, bool) {
-        (self.md5.is_some(), self.ao.is_some())
+    /// The verdicts for a segment's line: a kind without keys is left out (`None`); a segment
+    /// cut short gets `Some(None)` (null: its bytes are not all there).
+    pub fn line_verdicts(
+        &mut self,
+        frame: &tcpwire::capture::Frame,
+        segment: &super::pcap::Segment<'_>,
+    ) -> LineVerdicts {
+        let verdicts = (!segment.tcp.truncated).then(|| {
+            let (secs, nanos) = frame.timestamp;
+            let time_ns = secs
+                .saturating_mul(1_000_000_000)
+                .saturating_add(u64::from(nanos));
+            self.verify(
+                time_ns,
+                segment.tcp.src,
+                segment.tcp.dst,
+                segment.tcp.segment,
+            )
+        });
+        LineVerdicts {
+            md5: self.md5.is_some().then(|| verdicts.and_then(|v| v.md5)),
+            ao: self.ao.is_some().then(|| verdicts.and_then(|v| v.ao)),
+        }
     }
 
     /// The verdicts on a segment captured whole, sent from `src` to `dst` at `time_ns`.
@@ -125,6 +145,15 @@ impl Verifier {
                 .map(|ao| ao.verify(time_ns, src, dst, segment)),
         }
     }
+}
+
+/// The signature fields of a `pcap` line: `None` leaves the field out, `Some(None)` is null.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineVerdicts {
+    /// TCP-MD5.
+    pub md5: Option<Option<SignatureVerdict>>,
+    /// TCP-AO.
+    pub ao: Option<Option<SignatureVerdict>>,
 }
 
 /// Segments counted by checksum verdict, in [`ChecksumVerdict::ALL`] order.
@@ -155,7 +184,7 @@ impl ChecksumCounts {
     }
 
     /// The counts as a JSON object keyed by verdict name.
-    pub fn to_json(&self) -> ChecksumCountsJson {
+    pub fn to_json(self) -> ChecksumCountsJson {
         let [ok, offload, zero, bad, not_checkable] = self.counts;
         ChecksumCountsJson {
             ok,
