@@ -83,10 +83,9 @@ pub struct ChecksumHints {
     /// The checksum was not computed when the packet was captured (epb_flags bit 9,
     /// "checksum not ready"), as with transmit offload.
     pub flagged_not_ready: bool,
-    /// The packet is a TSO/GSO super-segment (see
-    /// [`TcpInFrame::super_segment`](crate::capture::TcpInFrame::super_segment)): the NIC or
-    /// the stack cuts it later, so the offload value may also have been computed with a zero
-    /// length.
+    /// The packet is a TSO/GSO super-segment (the capture reader's `TcpInFrame::super_segment`,
+    /// feature `capture`): the NIC or the stack cuts it later, so the offload value may also
+    /// have been computed with a zero length.
     pub super_segment: bool,
 }
 
