@@ -375,6 +375,12 @@ fn key_text_form() {
     assert_eq!((key.key_id, key.rnext_key_id), (61, 84));
     assert_eq!(key.algorithm, CMAC);
     assert_eq!(key.secret, b"a,b=c");
+    // Debug output names the secret's length, never the secret.
+    let shown = format!("{key:?}");
+    assert!(
+        shown.contains("<5 bytes>") && !shown.contains("a,b=c"),
+        "{shown}"
+    );
     assert!(!key.include_options);
     assert_eq!(key.scope, KeyScope::Peer("10.0.0.0/8".parse().unwrap()));
     let plain: AoKey = "id=7,secret=x".parse().unwrap();

@@ -105,8 +105,9 @@ impl FromStr for AoAlgorithm {
     }
 }
 
-/// A master key tuple (RFC 5925 s3.1), as one host configures it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A master key tuple (RFC 5925 s3.1), as one host configures it. `Debug` shows the secret's
+/// length, not the secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AoKey {
     /// The KeyID this key's owner puts in the segments it signs (the MKT's SendID).
     pub key_id: u8,
@@ -122,6 +123,19 @@ pub struct AoKey {
     /// Whether options other than TCP-AO are covered by the MAC (the MKT's TCP option flag;
     /// RFC 5925's default is to include them).
     pub include_options: bool,
+}
+
+impl std::fmt::Debug for AoKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AoKey")
+            .field("key_id", &self.key_id)
+            .field("rnext_key_id", &self.rnext_key_id)
+            .field("algorithm", &self.algorithm)
+            .field("secret", &format_args!("<{} bytes>", self.secret.len()))
+            .field("scope", &self.scope)
+            .field("include_options", &self.include_options)
+            .finish()
+    }
 }
 
 impl AoKey {

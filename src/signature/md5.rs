@@ -30,10 +30,18 @@ use super::{
 use crate::error::Error;
 
 /// TCP-MD5 keys, each for the segments of a [`KeyScope`]; the most specific scope that
-/// matches a segment gives its key.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// matches a segment gives its key. `Debug` shows the scopes, not the secrets.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Md5Keys {
     keys: Vec<(KeyScope, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for Md5Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.keys.iter().map(|(scope, _)| scope))
+            .finish()
+    }
 }
 
 impl Md5Keys {
