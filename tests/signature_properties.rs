@@ -296,3 +296,42 @@ fn pcapng_flags_and_super_segments_decide_first() {
         ChecksumVerdict::NotCheckable
     );
 }
+
+#[test]
+fn arbitrary_bytes_never_panic_the_verifiers() {
+    // Random headers with MD5 and TCP-AO options of every length (cut, overrunning, too short),
+    // random data offsets and lengths: every verdict function answers.
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let keys = {
+        let mut k = Md5Keys::new();
+        k.add(KeyScope::Any, b"k".to_vec());
+        k
+    };
+    let ao_keys: Vec<AoKey> = (0..=255u8)
+        .step_by(17)
+        .map(|id| AoKey::new(id, id, AoAlgorithm::AesCmac128_96, vec![id; 16]))
+        .collect();
+    let mut verifier = ao::AoVerifier::new(ao_keys.clone());
+    let mut answered = 0;
+    for _ in 0..20_000 {
+        let len = rng.below(90);
+        let mut bytes = rng.bytes(len);
+        if bytes.len() > 22 {
+            bytes[12] = (rng.below(16) as u8) << 4;
+            bytes[20] = [19, 29, 1, 0][rng.below(4) as usize];
+            bytes[21] = rng.below(24) as u8;
+            // Some with ao KeyIDs a key has.
+            bytes[22] = (rng.below(16) * 17) as u8;
+        }
+        let (src, dst) = rng.addresses();
+        let _ = md5::verify(src, dst, &bytes, &keys);
+        let _ = ao::verify(src, dst, &bytes, 1, 2, 0, &ao_keys);
+        let _ = verifier.verify(0, src, dst, &bytes);
+        let _ = verdict(src, dst, &bytes, ChecksumHints::default());
+        let mut signed = bytes.clone();
+        let _ = md5::sign(src, dst, &mut signed, b"k");
+        let _ = ao::sign(src, dst, &mut signed, &AoSign::new(&ao_keys[1], 1, 2, 0));
+        answered += 1;
+    }
+    assert_eq!(answered, 20_000);
+}

@@ -243,6 +243,16 @@ fn every_segment_of_the_ao_capture_gets_its_verdict() {
     assert_eq!(cli, expected);
     assert!(lines.iter().all(|l| l["checksum"] == "ok"));
 
+    // A key that cannot be read is a usage error naming what is wrong.
+    let (code, _, stderr) = tcpwire(&[
+        "pcap",
+        "--ao-key",
+        "id=1,alg=md5,secret=x",
+        pcap.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("TCP-AO algorithm \"md5\""), "{stderr}");
+
     // Without key 2, the segments after the rollover have no key.
     let without_2: Vec<AoKey> = keys.iter().filter(|k| k.key_id != 2).cloned().collect();
     let verdicts = ao_library_verdicts(without_2);
