@@ -15,6 +15,11 @@ mod profile;
 
 pub use profile::{ArbitraryWith, CommonKinds, GenConfig, Kinds, MptcpOnly, WellFormed};
 
+use crate::option::{
+    AltChecksumData, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, Eno, Experiment,
+    ExperimentalFastOpen, FastOpen, Malformed, Md5Signature, Mss, PocServiceProfile,
+    QuickStartResponse, Sack, Snack, TcpAo, Timestamps, Unknown, UserTimeout, WindowScale,
+};
 use quickcheck::{Arbitrary, Gen};
 
 use crate::bytes::InlineBytes;
@@ -232,13 +237,13 @@ impl Arbitrary for Flags {
 const EXPERIMENTAL_FAST_OPEN_LENGTHS: LengthSet = LengthSet::of(&[4, 8, 10, 12, 14, 16, 18, 20]);
 
 /// Kinds whose specification restricts the length, so a wrong length is `BadLength`.
-const LENGTH_RESTRICTED_KINDS: [u8; 23] = [
-    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 19, 27, 28, 29, 30, 34, 172, 174, 253, 254,
+const LENGTH_RESTRICTED_KINDS: [u8; 24] = [
+    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 19, 21, 27, 28, 29, 30, 34, 172, 174, 253, 254,
 ];
 
 /// Kinds this crate keeps as [`TcpOption::Unknown`] that real traffic or the registry knows.
-const UNDECODED_KINDS: [u8; 20] = [
-    16, 17, 18, 20, 21, 22, 23, 24, 25, 26, 31, 32, 33, 35, 70, 76, 77, 78, 173, 255,
+const UNDECODED_KINDS: [u8; 19] = [
+    16, 17, 18, 20, 22, 23, 24, 25, 26, 31, 32, 33, 35, 70, 76, 77, 78, 173, 255,
 ];
 
 /// A kind the crate does not decode.
@@ -294,7 +299,7 @@ fn fast_open_cookie(g: &mut Gen, room: usize) -> InlineBytes<16> {
 }
 
 /// How many option variants [`option_variant`] knows (all but EOL and framing errors).
-const VARIANTS: usize = 28;
+const VARIANTS: usize = 29;
 
 /// A valid option of variant number `variant` taking at most `max` bytes, or `None` when the
 /// variant cannot fit. Never EOL, never a malformed option with a framing error: those end an
@@ -302,16 +307,16 @@ const VARIANTS: usize = 28;
 fn option_variant(g: &mut Gen, variant: usize, max: usize, kinds: Kinds) -> Option<TcpOption> {
     let option = match variant {
         0 => TcpOption::Nop,
-        1 => TcpOption::Mss {
+        1 => TcpOption::Mss(Mss {
             mss: realistic_u16(g, &[1460, 1440, 1400, 1380, 536, 8960, 65495]),
-        },
-        2 => TcpOption::WindowScale {
+        }),
+        2 => TcpOption::WindowScale(WindowScale {
             shift: match below(g, 4) {
                 0 => *g.choose(&[14, 15, 16, 255])?,
                 1 => u8::arbitrary(g),
                 _ => u8::try_from(below(g, 15)).ok()?,
             },
-        },
+        }),
         3 => TcpOption::SackPermitted,
         4 => {
             let most = (max.checked_sub(2)? / 8).min(4);
@@ -320,58 +325,58 @@ fn option_variant(g: &mut Gen, variant: usize, max: usize, kinds: Kinds) -> Opti
             }
             let n = length_in(g, 1, most);
             let blocks: SackBlocks = (0..n).map(|_| SackBlock::arbitrary(g)).collect();
-            TcpOption::Sack { blocks }
+            TcpOption::Sack(Sack { blocks })
         }
-        5 => TcpOption::Echo {
+        5 => TcpOption::Echo(Echo {
             info: u32::arbitrary(g),
-        },
-        6 => TcpOption::EchoReply {
+        }),
+        6 => TcpOption::EchoReply(EchoReply {
             info: u32::arbitrary(g),
-        },
-        7 => TcpOption::Timestamps {
+        }),
+        7 => TcpOption::Timestamps(Timestamps {
             tsval: u32::arbitrary(g),
             tsecr: if one_in(g, 4) { 0 } else { u32::arbitrary(g) },
-        },
+        }),
         8 => TcpOption::PocPermitted,
-        9 => TcpOption::PocServiceProfile {
+        9 => TcpOption::PocServiceProfile(PocServiceProfile {
             start: bool::arbitrary(g),
             end: bool::arbitrary(g),
             filler: u8::arbitrary(g) & 0x3f,
-        },
-        10 => TcpOption::Cc {
+        }),
+        10 => TcpOption::Cc(Cc {
             count: u32::arbitrary(g),
-        },
-        11 => TcpOption::CcNew {
+        }),
+        11 => TcpOption::CcNew(CcNew {
             count: u32::arbitrary(g),
-        },
-        12 => TcpOption::CcEcho {
+        }),
+        12 => TcpOption::CcEcho(CcEcho {
             count: u32::arbitrary(g),
-        },
-        13 => TcpOption::AltChecksumRequest {
+        }),
+        13 => TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::arbitrary(g),
-        },
+        }),
         14 => {
             let len = length_in(g, 0, max.checked_sub(2)?.min(38));
-            TcpOption::AltChecksumData {
+            TcpOption::AltChecksumData(AltChecksumData {
                 data: inline_bytes(g, len),
-            }
+            })
         }
         15 => {
             let mut digest = [0u8; 16];
             fill(g, &mut digest);
-            TcpOption::Md5Signature { digest }
+            TcpOption::Md5Signature(Md5Signature { digest })
         }
-        16 => TcpOption::QuickStartResponse {
+        16 => TcpOption::QuickStartResponse(QuickStartResponse {
             reserved: u8::arbitrary(g) & 0xf,
             rate_request: u8::arbitrary(g) & 0xf,
             ttl_diff: u8::arbitrary(g),
             nonce: u32::arbitrary(g) & 0x3fff_ffff,
             nonce_reserved: u8::arbitrary(g) & 0x3,
-        },
-        17 => TcpOption::UserTimeout {
+        }),
+        17 => TcpOption::UserTimeout(UserTimeout {
             granularity: Granularity::arbitrary(g),
             timeout: u16::arbitrary(g) & 0x7fff,
-        },
+        }),
         18 => {
             let room = max.checked_sub(4)?.min(36);
             // RFC 5926 MACs are 12 bytes; 16 is common too.
@@ -380,28 +385,28 @@ fn option_variant(g: &mut Gen, variant: usize, max: usize, kinds: Kinds) -> Opti
                 1 => 16.min(room),
                 _ => length_in(g, 0, room),
             };
-            TcpOption::TcpAo {
+            TcpOption::TcpAo(TcpAo {
                 key_id: u8::arbitrary(g),
                 rnext_key_id: u8::arbitrary(g),
                 mac: inline_bytes(g, len),
-            }
+            })
         }
         19 => TcpOption::Mptcp(MptcpOption::arbitrary(g)),
-        20 => TcpOption::FastOpen {
+        20 => TcpOption::FastOpen(FastOpen {
             cookie: fast_open_cookie(g, max.checked_sub(2)?),
-        },
+        }),
         21 => {
             let len = length_in(g, 0, max.checked_sub(2)?.min(38));
-            TcpOption::Eno {
+            TcpOption::Eno(Eno {
                 data: inline_bytes(g, len),
-            }
+            })
         }
         22 => TcpOption::AccEcnOrder0(accecn_counters(g, false)),
         23 => TcpOption::AccEcnOrder1(accecn_counters(g, true)),
-        24 => TcpOption::ExperimentalFastOpen {
+        24 => TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
             kind: *g.choose(&[253, 254])?,
             cookie: fast_open_cookie(g, max.checked_sub(4)?),
-        },
+        }),
         25 => {
             let exid = match u16::arbitrary(g) {
                 // ExIDs seen in real traffic, or anything but TCP Fast Open's.
@@ -410,19 +415,23 @@ fn option_variant(g: &mut Gen, variant: usize, max: usize, kinds: Kinds) -> Opti
                 x => x,
             };
             let len = length_in(g, 0, max.checked_sub(4)?.min(36));
-            TcpOption::Experiment {
+            TcpOption::Experiment(Experiment {
                 kind: *g.choose(&[253, 254])?,
                 exid,
                 data: inline_bytes(g, len),
-            }
+            })
         }
         26 => {
             let len = length_in(g, 0, max.checked_sub(2)?.min(38));
-            TcpOption::Unknown {
+            TcpOption::Unknown(Unknown {
                 kind: unknown_kind(g),
                 data: inline_bytes(g, len),
-            }
+            })
         }
+        27 => TcpOption::Snack(Snack {
+            hole_offset: u16::arbitrary(g),
+            hole_size: u16::arbitrary(g),
+        }),
         _ => bad_length_option(g, max, kinds)?,
     };
     (option.encoded_len() <= max).then_some(option)
@@ -484,7 +493,9 @@ fn mptcp_bad_length(g: &mut Gen, max: usize) -> Option<TcpOption> {
         *used.get_mut(1)? = u8::try_from(len).ok()?;
         let (options, _) = parse_options(used, FIXED_HEADER_LEN, ParseMode::Lossless).ok()?;
         match options.as_slice() {
-            [m @ TcpOption::Malformed { reason, .. }] if !reason.is_framing() => Some(m.clone()),
+            [m @ TcpOption::Malformed(Malformed { reason, .. })] if !reason.is_framing() => {
+                Some(m.clone())
+            }
             _ => None,
         }
     })
@@ -529,11 +540,11 @@ fn bad_length_option(g: &mut Gen, max: usize, kinds: Kinds) -> Option<TcpOption>
             }
         }
     }
-    Some(TcpOption::Malformed {
+    Some(TcpOption::Malformed(Malformed {
         kind,
         bytes: InlineBytes::from_slice(used)?,
         reason: MalformedReason::BadLength { length, allowed },
-    })
+    }))
 }
 
 /// A malformed option whose framing is broken, exactly `len` bytes (1..=40) long: it must end
@@ -573,11 +584,11 @@ fn framing_malformed(g: &mut Gen, len: usize, kinds: Kinds) -> Option<TcpOption>
         }
         [] => return None,
     };
-    Some(TcpOption::Malformed {
+    Some(TcpOption::Malformed(Malformed {
         kind,
         bytes: InlineBytes::from_slice(used)?,
         reason,
-    })
+    }))
 }
 
 /// A malformed option of one of `kinds` taking at most `max` bytes: half the time one with a

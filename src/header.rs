@@ -1,6 +1,7 @@
 //! The TCP header and segment: [`TcpHeader`], [`TcpSegment`], [`Flags`], parsed and written
 //! side by side.
 
+use crate::option::Malformed;
 use std::fmt;
 use std::io::Write;
 
@@ -13,8 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::bytes::{hex_vec, InlineBytes};
 use crate::error::Error;
 use crate::option::{
-    gen_option, nop_slots, parse_options_into, OptionList, ParseMode, SackBlock, TcpOption,
-    MAX_OPTION_AREA,
+    gen_option, nop_slots, parse_options_into, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA,
 };
 
 /// The fixed part of a TCP header, in bytes.
@@ -428,7 +428,7 @@ impl TcpHeader {
     /// let ack = tcpwire::from_hex("01bbc35000000002000000025010020000000000").unwrap();
     /// let mut header = TcpHeader::default();
     /// header.parse_in_place(&syn, ParseMode::Strict)?;
-    /// assert_eq!(header.options.as_slice(), &[TcpOption::Mss { mss: 536 }]);
+    /// assert_eq!(header.options.as_slice(), &[TcpOption::Mss(tcpwire::option::Mss { mss: 536 })]);
     /// header.parse_in_place(&ack, ParseMode::Strict)?;
     /// assert_eq!(header, TcpHeader::parse(&ack)?);
     /// # Ok::<(), tcpwire::Error>(())
@@ -498,7 +498,7 @@ impl TcpHeader {
         for (i, option) in self.options.iter().enumerate() {
             option.validate()?;
             let ends_list = matches!(option, TcpOption::Eol)
-                || matches!(option, TcpOption::Malformed { reason, .. } if reason.is_framing());
+                || matches!(option, TcpOption::Malformed(Malformed { reason, .. }) if reason.is_framing());
             if ends_list && i != last {
                 return Err(Error::Unencodable {
                     what: "option list",
@@ -536,37 +536,34 @@ impl TcpHeader {
     /// the same bytes as [`validate`](Self::validate) then [`gen_header`]. On an error, the
     /// first [`header_len`](Self::header_len) bytes of `buf` may have been written to.
     ///
-    /// Headers whose options are all of the kinds real traffic carries (EOL, NOP, MSS, window
-    /// scale, SACK permitted, SACK, timestamps) are checked and copied field by field into
-    /// `buf`; any other goes through `validate` and the generator.
+    /// Each option is checked by its kind's `validate` and written by its kind's writer, straight
+    /// into `buf` (the generator runs the same writers); only when something is wrong does
+    /// [`validate`](Self::validate) run in full, to say precisely what.
     #[inline]
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        match self.write_common(buf) {
+        match self.write_direct(buf) {
             Some(written) => Ok(written),
-            None => self.write_generated(buf),
+            None => self.write_failed(buf),
         }
     }
 
-    /// [`write_to`](Self::write_to) through [`validate`](Self::validate) and [`gen_header`].
+    /// Why [`write_direct`](Self::write_direct) gave up: what [`validate`](Self::validate)
+    /// says, else a buffer too small.
+    #[cold]
     #[inline(never)]
-    fn write_generated(&self, buf: &mut [u8]) -> Result<usize, Error> {
+    fn write_failed(&self, buf: &[u8]) -> Result<usize, Error> {
         self.validate()?;
-        let needed = self.header_len();
-        let available = buf.len();
-        let dst = buf
-            .get_mut(..needed)
-            .ok_or(Error::BufferTooSmall { needed, available })?;
-        gen_into(gen_header(self), dst)?;
-        Ok(needed)
+        Err(Error::BufferTooSmall {
+            needed: self.header_len(),
+            available: buf.len(),
+        })
     }
 
-    /// The direct path of [`write_to`](Self::write_to): writes the header when every option
-    /// is of a common kind and the header is one [`validate`](Self::validate) accepts, checking
-    /// that on the way, and returns its length. `None` when anything is out of the ordinary
-    /// (another kind, a value `validate` rejects, a buffer too small), possibly after writing
-    /// part of the header: the generator path then writes it or says precisely what is wrong.
+    /// Writes the header when it is one [`validate`](Self::validate) accepts, checking that
+    /// on the way (the same checks, in one pass), and returns its length; `None` when anything
+    /// fails, possibly after writing part of the header.
     #[inline]
-    fn write_common(&self, buf: &mut [u8]) -> Option<usize> {
+    fn write_direct(&self, buf: &mut [u8]) -> Option<usize> {
         if !(5..=15).contains(&self.data_offset) || self.reserved > 7 {
             return None;
         }
@@ -575,52 +572,24 @@ impl TcpHeader {
             .get_mut(..header_len)?
             .split_first_chunk_mut::<FIXED_HEADER_LEN>()?;
         *fixed = self.fixed_bytes();
-        // What `validate` checks, for these kinds: the options and padding fill the area
-        // exactly (no `put` past its end, and the padding takes what is left), EOL comes only
-        // last, padding only after an EOL, SACK has 1 to 4 blocks (the patterns below).
+        // What `validate` checks beyond each option: the options and padding fill the area
+        // exactly (no write past its end, and the padding takes what is left), EOL or a
+        // malformed option whose length cannot be trusted comes only last, padding only after
+        // an EOL.
         let mut options = self.options.iter();
         while let Some(option) = options.next() {
-            area = match option {
-                TcpOption::Nop => put(area, [1])?,
-                TcpOption::Eol if options.len() == 0 => put(area, [0])?,
-                TcpOption::Mss { mss } => {
-                    let [m0, m1] = mss.to_be_bytes();
-                    put(area, [2, 4, m0, m1])?
+            match option {
+                TcpOption::Nop => {}
+                TcpOption::Eol if options.len() == 0 => {}
+                TcpOption::Eol => return None,
+                TcpOption::Malformed(Malformed { reason, .. })
+                    if reason.is_framing() && options.len() != 0 =>
+                {
+                    return None
                 }
-                TcpOption::WindowScale { shift } => put(area, [3, 3, *shift])?,
-                TcpOption::SackPermitted => put(area, [4, 2])?,
-                TcpOption::Sack { blocks } => match blocks.as_slice() {
-                    // Unrolled: a loop over at most 4 blocks is not worth vectorizing.
-                    [a] => put(put(area, [5, 10])?, sack_block_bytes(a))?,
-                    [a, b] => put(
-                        put(put(area, [5, 18])?, sack_block_bytes(a))?,
-                        sack_block_bytes(b),
-                    )?,
-                    [a, b, c] => put(
-                        put(
-                            put(put(area, [5, 26])?, sack_block_bytes(a))?,
-                            sack_block_bytes(b),
-                        )?,
-                        sack_block_bytes(c),
-                    )?,
-                    [a, b, c, d] => put(
-                        put(
-                            put(
-                                put(put(area, [5, 34])?, sack_block_bytes(a))?,
-                                sack_block_bytes(b),
-                            )?,
-                            sack_block_bytes(c),
-                        )?,
-                        sack_block_bytes(d),
-                    )?,
-                    _ => return None,
-                },
-                TcpOption::Timestamps { tsval, tsecr } => {
-                    let values = (u64::from(*tsval) << 32) | u64::from(*tsecr);
-                    put(put(area, [8, 10])?, values.to_be_bytes())?
-                }
-                _ => return None,
-            };
+                other => other.validate().ok()?,
+            }
+            area = option.write(area)?;
         }
         if area.len() != self.padding.len() {
             return None;
@@ -670,20 +639,6 @@ impl TcpHeader {
             u1,
         ]
     }
-}
-
-/// A SACK block's 8 bytes: left edge, right edge.
-#[inline(always)]
-fn sack_block_bytes(block: &SackBlock) -> [u8; 8] {
-    ((u64::from(block.left) << 32) | u64::from(block.right)).to_be_bytes()
-}
-
-/// Writes `bytes` at the start of `out`, returning the rest of it (`None` when it is too short).
-#[inline(always)]
-fn put<const N: usize>(out: &mut [u8], bytes: [u8; N]) -> Option<&mut [u8]> {
-    let (dst, rest) = out.split_first_chunk_mut::<N>()?;
-    *dst = bytes;
-    Some(rest)
 }
 
 /// The fixed 20 bytes of a header, decoded, once the input is known to hold the whole header
@@ -780,16 +735,6 @@ impl FixedHeader {
         header.checksum = self.checksum;
         header.urgent_pointer = self.urgent_pointer;
     }
-}
-
-/// Runs a generator into a writer, mapping cookie-factory's error.
-fn gen_into<W: Write>(f: impl SerializeFn<W>, w: W) -> Result<(), Error> {
-    cookie_factory::gen_simple(f, w)
-        .map(|_| ())
-        .map_err(|e| Error::Unencodable {
-            what: "header",
-            detail: e.to_string(),
-        })
 }
 
 /// The generator for a header: writes it as stored, without checks (see

@@ -13,8 +13,8 @@
 //! ).unwrap();
 //! let segment = TcpSegment::parse(&bytes).unwrap();
 //! assert!(segment.header.flags.syn());
-//! assert_eq!(segment.header.options[0], TcpOption::Mss { mss: 1460 });
-//! assert_eq!(segment.header.options[4], TcpOption::WindowScale { shift: 7 });
+//! assert_eq!(segment.header.options[0], TcpOption::Mss(tcpwire::option::Mss { mss: 1460 }));
+//! assert_eq!(segment.header.options[4], TcpOption::WindowScale(tcpwire::option::WindowScale { shift: 7 }));
 //! // Every byte comes back out.
 //! assert_eq!(segment.to_bytes().unwrap(), bytes);
 //! ```
@@ -48,6 +48,7 @@ pub mod checksum;
 pub mod codec;
 mod convert;
 mod display;
+mod element;
 mod error;
 pub mod flow;
 #[cfg(feature = "arbitrary")]
@@ -56,21 +57,22 @@ pub mod harness;
 mod header;
 pub mod mptcp;
 mod number;
-mod option;
+pub mod option;
 pub mod ports;
 pub mod registry;
 mod serde_form;
+pub mod wire;
 
 pub use builder::{Builder, TcpHeaderBuilder, TcpSegmentBuilder};
 pub use bytes::{from_hex, to_hex, HexError, InlineBytes};
 pub use codec::{CustomOption, FieldValue, OptionCodec, Parser};
 pub use convert::ParseNameError;
 pub use error::{Error, LengthSet, MalformedReason};
-pub use header::{gen_header, gen_segment, Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
+pub use header::{Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
 pub use mptcp::MptcpOption;
 pub use option::{
-    allowed_lengths, gen_option, is_decoded_kind, parse_options, AccEcnCounters, Granularity,
-    OptionList, ParseMode, SackBlock, SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
+    parse_options, AccEcnCounters, Granularity, OptionList, ParseMode, SackBlock, SackBlocks,
+    TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
 };
 pub use registry::{AltChecksumAlgorithm, MptcpSubtype, OtherValue, TcpOptionKind, TcpRstReason};
 

@@ -17,6 +17,12 @@
 //! The record lives here, above the option and MPTCP types, so that those files only describe
 //! the wire and the serde shape of every option can be read in one place.
 
+use crate::mptcp::{MpExperimental, MpFail, MpFastclose, MpPrio, MpTcpRst, RemoveAddr, Unassigned};
+use crate::option::{
+    AltChecksumData, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, Eno, Experiment,
+    ExperimentalFastOpen, FastOpen, Malformed, Md5Signature, Mss, PocServiceProfile,
+    QuickStartResponse, Sack, Snack, TcpAo, Timestamps, Unknown, UserTimeout, WindowScale,
+};
 use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
@@ -191,6 +197,10 @@ struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     digest: Option<Bytes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    hole_offset: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hole_size: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     granularity: Option<Granularity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     timeout: Option<u16>,
@@ -306,57 +316,69 @@ fn record_of_option(o: &TcpOption) -> Record {
         | TcpOption::SackPermitted
         | TcpOption::PocPermitted
         | TcpOption::Mptcp(_) => {}
-        TcpOption::Mss { mss } => r.mss = Some(*mss),
-        TcpOption::WindowScale { shift } => r.shift = Some(*shift),
-        TcpOption::Sack { blocks } => r.blocks = Some(blocks.clone()),
-        TcpOption::Echo { info } | TcpOption::EchoReply { info } => r.info = Some(*info),
-        TcpOption::Timestamps { tsval, tsecr } => {
+        TcpOption::Mss(Mss { mss }) => r.mss = Some(*mss),
+        TcpOption::WindowScale(WindowScale { shift }) => r.shift = Some(*shift),
+        TcpOption::Sack(Sack { blocks }) => r.blocks = Some(blocks.clone()),
+        TcpOption::Echo(Echo { info }) | TcpOption::EchoReply(EchoReply { info }) => {
+            r.info = Some(*info)
+        }
+        TcpOption::Timestamps(Timestamps { tsval, tsecr }) => {
             r.tsval = Some(*tsval);
             r.tsecr = Some(*tsecr);
         }
-        TcpOption::PocServiceProfile { start, end, filler } => {
+        TcpOption::PocServiceProfile(PocServiceProfile { start, end, filler }) => {
             r.start = Some(*start);
             r.end = Some(*end);
             r.filler = Some(*filler);
         }
-        TcpOption::Cc { count } | TcpOption::CcNew { count } | TcpOption::CcEcho { count } => {
-            r.count = Some(*count)
+        TcpOption::Cc(Cc { count })
+        | TcpOption::CcNew(CcNew { count })
+        | TcpOption::CcEcho(CcEcho { count }) => r.count = Some(*count),
+        TcpOption::AltChecksumRequest(AltChecksumRequest { algorithm }) => {
+            r.algorithm = Some(*algorithm)
         }
-        TcpOption::AltChecksumRequest { algorithm } => r.algorithm = Some(*algorithm),
-        TcpOption::AltChecksumData { data } | TcpOption::Eno { data } => {
+        TcpOption::AltChecksumData(AltChecksumData { data }) | TcpOption::Eno(Eno { data }) => {
             r.data = bytes(data.as_slice())
         }
-        TcpOption::Md5Signature { digest } => r.digest = bytes(digest),
-        TcpOption::QuickStartResponse {
+        TcpOption::Md5Signature(Md5Signature { digest }) => r.digest = bytes(digest),
+        TcpOption::Snack(Snack {
+            hole_offset,
+            hole_size,
+        }) => {
+            r.hole_offset = Some(*hole_offset);
+            r.hole_size = Some(*hole_size);
+        }
+        TcpOption::QuickStartResponse(QuickStartResponse {
             reserved,
             rate_request,
             ttl_diff,
             nonce,
             nonce_reserved,
-        } => {
+        }) => {
             r.reserved = Some(u16::from(*reserved));
             r.rate_request = Some(*rate_request);
             r.ttl_diff = Some(*ttl_diff);
             r.nonce = Some(*nonce);
             r.nonce_reserved = Some(*nonce_reserved);
         }
-        TcpOption::UserTimeout {
+        TcpOption::UserTimeout(UserTimeout {
             granularity,
             timeout,
-        } => {
+        }) => {
             r.granularity = Some(*granularity);
             r.timeout = Some(*timeout);
         }
-        TcpOption::TcpAo {
+        TcpOption::TcpAo(TcpAo {
             key_id,
             rnext_key_id,
             mac,
-        } => {
+        }) => {
             r.key_id = Some(*key_id);
             r.rnext_key_id = Some(*rnext_key_id);
             r.mac = bytes(mac.as_slice());
         }
-        TcpOption::FastOpen { cookie } | TcpOption::ExperimentalFastOpen { cookie, .. } => {
+        TcpOption::FastOpen(FastOpen { cookie })
+        | TcpOption::ExperimentalFastOpen(ExperimentalFastOpen { cookie, .. }) => {
             r.cookie = bytes(cookie.as_slice())
         }
         TcpOption::AccEcnOrder0(c) | TcpOption::AccEcnOrder1(c) => {
@@ -364,11 +386,11 @@ fn record_of_option(o: &TcpOption) -> Record {
             r.eceb = c.eceb;
             r.ee1b = c.ee1b;
         }
-        TcpOption::Experiment { exid, data, .. } => {
+        TcpOption::Experiment(Experiment { exid, data, .. }) => {
             r.exid = Some(*exid);
             r.data = bytes(data.as_slice());
         }
-        TcpOption::Unknown { data, .. } => r.data = bytes(data.as_slice()),
+        TcpOption::Unknown(Unknown { data, .. }) => r.data = bytes(data.as_slice()),
         TcpOption::Custom(c) => {
             r.name = Some(c.name().to_owned());
             r.mptcp_subtype = c.mptcp_subtype().map(MptcpSubtype::value);
@@ -378,9 +400,9 @@ fn record_of_option(o: &TcpOption) -> Record {
                 r.fields = Some(CodecFields(fields));
             }
         }
-        TcpOption::Malformed {
+        TcpOption::Malformed(Malformed {
             bytes: b, reason, ..
-        } => {
+        }) => {
             r.bytes = Some(*b);
             r.reason = Some(Reason::Malformed(*reason));
         }
@@ -477,44 +499,44 @@ fn record_of_mptcp(m: &MptcpOption) -> Record {
             r.address = Some(*address);
             r.port = *port;
         }
-        MptcpOption::RemoveAddr {
+        MptcpOption::RemoveAddr(RemoveAddr {
             reserved,
             address_ids,
-        } => {
+        }) => {
             r.reserved = Some(u16::from(*reserved));
             r.address_ids = Some(IdList(*address_ids));
         }
-        MptcpOption::MpPrio {
+        MptcpOption::MpPrio(MpPrio {
             backup,
             reserved,
             address_id,
-        } => {
+        }) => {
             r.backup = Some(*backup);
             r.reserved = Some(u16::from(*reserved));
             r.address_id = *address_id;
         }
-        MptcpOption::MpFail { reserved, dsn } => {
+        MptcpOption::MpFail(MpFail { reserved, dsn }) => {
             r.reserved = Some(*reserved);
             r.dsn = Some(U64Text(*dsn));
         }
-        MptcpOption::MpFastclose {
+        MptcpOption::MpFastclose(MpFastclose {
             reserved,
             receiver_key,
-        } => {
+        }) => {
             r.reserved = Some(*reserved);
             r.receiver_key = bytes(receiver_key);
         }
-        MptcpOption::MpTcpRst {
+        MptcpOption::MpTcpRst(MpTcpRst {
             reserved,
             transient,
             reason,
-        } => {
+        }) => {
             r.reserved = Some(u16::from(*reserved));
             r.transient = Some(*transient);
             r.reason = Some(Reason::Rst(*reason));
         }
-        MptcpOption::MpExperimental { nibble, data }
-        | MptcpOption::Unassigned { nibble, data, .. } => {
+        MptcpOption::MpExperimental(MpExperimental { nibble, data })
+        | MptcpOption::Unassigned(Unassigned { nibble, data, .. }) => {
             r.nibble = Some(*nibble);
             r.data = bytes(data.as_slice());
         }
@@ -613,6 +635,8 @@ fn leftover(r: &Record) -> Option<&'static str> {
         (r.count.is_some(), "count"),
         (r.algorithm.is_some(), "algorithm"),
         (r.digest.is_some(), "digest"),
+        (r.hole_offset.is_some(), "hole_offset"),
+        (r.hole_size.is_some(), "hole_size"),
         (r.granularity.is_some(), "granularity"),
         (r.timeout.is_some(), "timeout"),
         (r.key_id.is_some(), "key_id"),
@@ -681,76 +705,80 @@ fn option_of_record(record: Record) -> Result<TcpOption, String> {
     let option = match type_name.as_ref() {
         "eol" => TcpOption::Eol,
         "nop" => TcpOption::Nop,
-        "mss" => TcpOption::Mss {
+        "mss" => TcpOption::Mss(Mss {
             mss: f.need(r.mss.take(), "mss")?,
-        },
-        "window_scale" => TcpOption::WindowScale {
+        }),
+        "window_scale" => TcpOption::WindowScale(WindowScale {
             shift: f.need(r.shift.take(), "shift")?,
-        },
+        }),
         "sack_permitted" => TcpOption::SackPermitted,
-        "sack" => TcpOption::Sack {
+        "sack" => TcpOption::Sack(Sack {
             blocks: f.need(r.blocks.take(), "blocks")?,
-        },
-        "echo" => TcpOption::Echo {
+        }),
+        "echo" => TcpOption::Echo(Echo {
             info: f.need(r.info.take(), "info")?,
-        },
-        "echo_reply" => TcpOption::EchoReply {
+        }),
+        "echo_reply" => TcpOption::EchoReply(EchoReply {
             info: f.need(r.info.take(), "info")?,
-        },
-        "timestamps" => TcpOption::Timestamps {
+        }),
+        "timestamps" => TcpOption::Timestamps(Timestamps {
             tsval: f.need(r.tsval.take(), "tsval")?,
             tsecr: f.need(r.tsecr.take(), "tsecr")?,
-        },
+        }),
         "poc_permitted" => TcpOption::PocPermitted,
-        "poc_service_profile" => TcpOption::PocServiceProfile {
+        "poc_service_profile" => TcpOption::PocServiceProfile(PocServiceProfile {
             start: f.need(r.start.take(), "start")?,
             end: f.need(r.end.take(), "end")?,
             filler: f.need(r.filler.take(), "filler")?,
-        },
-        "cc" => TcpOption::Cc {
+        }),
+        "cc" => TcpOption::Cc(Cc {
             count: f.need(r.count.take(), "count")?,
-        },
-        "cc_new" => TcpOption::CcNew {
+        }),
+        "cc_new" => TcpOption::CcNew(CcNew {
             count: f.need(r.count.take(), "count")?,
-        },
-        "cc_echo" => TcpOption::CcEcho {
+        }),
+        "cc_echo" => TcpOption::CcEcho(CcEcho {
             count: f.need(r.count.take(), "count")?,
-        },
-        "alt_checksum_request" => TcpOption::AltChecksumRequest {
+        }),
+        "alt_checksum_request" => TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: f.need(r.algorithm.take(), "algorithm")?,
-        },
-        "alt_checksum_data" => TcpOption::AltChecksumData {
+        }),
+        "alt_checksum_data" => TcpOption::AltChecksumData(AltChecksumData {
             data: f.inline(r.data.take(), "data")?,
-        },
-        "md5_signature" => TcpOption::Md5Signature {
+        }),
+        "snack" => TcpOption::Snack(Snack {
+            hole_offset: f.need(r.hole_offset.take(), "hole_offset")?,
+            hole_size: f.need(r.hole_size.take(), "hole_size")?,
+        }),
+        "md5_signature" => TcpOption::Md5Signature(Md5Signature {
             digest: f.array(r.digest.take(), "digest")?,
-        },
+        }),
         "quick_start_response" => {
             let reserved = f.need(r.reserved.take(), "reserved")?;
-            TcpOption::QuickStartResponse {
+            TcpOption::QuickStartResponse(QuickStartResponse {
                 reserved: f.narrow(reserved, "reserved")?,
                 rate_request: f.need(r.rate_request.take(), "rate_request")?,
                 ttl_diff: f.need(r.ttl_diff.take(), "ttl_diff")?,
                 nonce: f.need(r.nonce.take(), "nonce")?,
                 nonce_reserved: f.need(r.nonce_reserved.take(), "nonce_reserved")?,
-            }
+            })
         }
-        "user_timeout" => TcpOption::UserTimeout {
+        "user_timeout" => TcpOption::UserTimeout(UserTimeout {
             granularity: f.need(r.granularity.take(), "granularity")?,
             timeout: f.need(r.timeout.take(), "timeout")?,
-        },
-        "tcp_ao" => TcpOption::TcpAo {
+        }),
+        "tcp_ao" => TcpOption::TcpAo(TcpAo {
             key_id: f.need(r.key_id.take(), "key_id")?,
             rnext_key_id: f.need(r.rnext_key_id.take(), "rnext_key_id")?,
             mac: f.inline(r.mac.take(), "mac")?,
-        },
+        }),
         "mptcp" => TcpOption::Mptcp(mptcp_of_record(r)?),
-        "fast_open" => TcpOption::FastOpen {
+        "fast_open" => TcpOption::FastOpen(FastOpen {
             cookie: f.inline(r.cookie.take(), "cookie")?,
-        },
-        "eno" => TcpOption::Eno {
+        }),
+        "eno" => TcpOption::Eno(Eno {
             data: f.inline(r.data.take(), "data")?,
-        },
+        }),
         "accecn_order0" | "accecn_order1" => {
             let c = AccEcnCounters {
                 ee0b: r.ee0b.take(),
@@ -763,19 +791,19 @@ fn option_of_record(record: Record) -> Result<TcpOption, String> {
                 TcpOption::AccEcnOrder1(c)
             }
         }
-        "experimental_fast_open" => TcpOption::ExperimentalFastOpen {
+        "experimental_fast_open" => TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
             kind: f.need(kind, "kind")?,
             cookie: f.inline(r.cookie.take(), "cookie")?,
-        },
-        "experiment" => TcpOption::Experiment {
+        }),
+        "experiment" => TcpOption::Experiment(Experiment {
             kind: f.need(kind, "kind")?,
             exid: f.need(r.exid.take(), "exid")?,
             data: f.inline(r.data.take(), "data")?,
-        },
-        "unknown" => TcpOption::Unknown {
+        }),
+        "unknown" => TcpOption::Unknown(Unknown {
             kind: f.need(kind, "kind")?,
             data: f.inline(r.data.take(), "data")?,
-        },
+        }),
         "custom" => {
             let name = f.need(r.name.take(), "name")?;
             let bytes = f.need(r.bytes.take(), "bytes")?;
@@ -794,11 +822,11 @@ fn option_of_record(record: Record) -> Result<TcpOption, String> {
                     )))
                 }
             };
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind: f.need(kind.or_else(|| bytes.first().copied()), "kind")?,
                 bytes,
                 reason,
-            }
+            })
         }
         other => {
             return Err(format!(
@@ -907,39 +935,39 @@ fn mptcp_of_record(r: &mut Record) -> Result<MptcpOption, String> {
         }
         "remove_addr" => {
             let reserved = f.need(r.reserved.take(), "reserved")?;
-            MptcpOption::RemoveAddr {
+            MptcpOption::RemoveAddr(RemoveAddr {
                 reserved: f.narrow(reserved, "reserved")?,
                 address_ids: f.need(r.address_ids.take(), "address_ids")?.0,
-            }
+            })
         }
         "mp_prio" => {
             let reserved = f.need(r.reserved.take(), "reserved")?;
-            MptcpOption::MpPrio {
+            MptcpOption::MpPrio(MpPrio {
                 backup: f.need(r.backup.take(), "backup")?,
                 reserved: f.narrow(reserved, "reserved")?,
                 address_id: r.address_id.take(),
-            }
+            })
         }
-        "mp_fail" => MptcpOption::MpFail {
+        "mp_fail" => MptcpOption::MpFail(MpFail {
             reserved: f.need(r.reserved.take(), "reserved")?,
             dsn: f.need(r.dsn.take(), "dsn")?.0,
-        },
-        "mp_fastclose" => MptcpOption::MpFastclose {
+        }),
+        "mp_fastclose" => MptcpOption::MpFastclose(MpFastclose {
             reserved: f.need(r.reserved.take(), "reserved")?,
             receiver_key: f.array(r.receiver_key.take(), "receiver_key")?,
-        },
+        }),
         "mp_tcprst" => {
             let reserved = f.need(r.reserved.take(), "reserved")?;
-            MptcpOption::MpTcpRst {
+            MptcpOption::MpTcpRst(MpTcpRst {
                 reserved: f.narrow(reserved, "reserved")?,
                 transient: f.need(r.transient.take(), "transient")?,
                 reason: f.rst_reason(r.reason.take())?,
-            }
+            })
         }
-        "mp_experimental" => MptcpOption::MpExperimental {
+        "mp_experimental" => MptcpOption::MpExperimental(MpExperimental {
             nibble: f.need(r.nibble.take(), "nibble")?,
             data: f.inline(r.data.take(), "data")?,
-        },
+        }),
         "unassigned" => {
             let subtype = f.need(subtype, "subtype")?;
             if !(9..=14).contains(&subtype) {
@@ -947,11 +975,11 @@ fn mptcp_of_record(r: &mut Record) -> Result<MptcpOption, String> {
                     "subtype {subtype} is not an unassigned MPTCP subtype (9..=14)"
                 )));
             }
-            MptcpOption::Unassigned {
+            MptcpOption::Unassigned(Unassigned {
                 subtype,
                 nibble: f.need(r.nibble.take(), "nibble")?,
                 data: f.inline(r.data.take(), "data")?,
-            }
+            })
         }
         other => {
             return Err(format!(

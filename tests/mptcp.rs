@@ -6,11 +6,14 @@ mod common;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::Path;
+use tcpwire::mptcp::{
+    MpExperimental, MpFail, MpFastclose, MpPrio, MpTcpRst, RemoveAddr, Unassigned,
+};
+use tcpwire::option::Malformed;
 
 use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
-use tcpwire::mptcp::{
-    AddAddr, Dss, DssMapping, MpCapable, MpCapableFlags, MpJoin, MptcpOption, DSS_LENGTHS,
-};
+use tcpwire::mptcp::{AddAddr, Dss, DssMapping, MpCapable, MpCapableFlags, MpJoin, MptcpOption};
+use tcpwire::wire::DSS_LENGTHS;
 use tcpwire::{
     parse_options, Error, InlineBytes, LengthSet, MalformedReason, MptcpSubtype, ParseMode,
     TcpHeader, TcpOption, TcpRstReason,
@@ -517,69 +520,69 @@ fn add_addr_v1_every_length() {
 fn remove_addr_prio_fail_fastclose() {
     check(
         &[30, 4, 0x40, 7],
-        MptcpOption::RemoveAddr {
+        MptcpOption::RemoveAddr(RemoveAddr {
             reserved: 0,
             address_ids: inline(&[7]),
-        },
+        }),
     );
     check(
         &[30, 6, 0x45, 1, 2, 3],
-        MptcpOption::RemoveAddr {
+        MptcpOption::RemoveAddr(RemoveAddr {
             reserved: 5,
             address_ids: inline(&[1, 2, 3]),
-        },
+        }),
     );
     check(
         &[30, 3, 0x51],
-        MptcpOption::MpPrio {
+        MptcpOption::MpPrio(MpPrio {
             backup: true,
             reserved: 0,
             address_id: None,
-        },
+        }),
     );
     check(
         &[30, 4, 0x50, 9],
-        MptcpOption::MpPrio {
+        MptcpOption::MpPrio(MpPrio {
             backup: false,
             reserved: 0,
             address_id: Some(9),
-        },
+        }),
     );
     check(
         &[30, 3, 0x5e],
-        MptcpOption::MpPrio {
+        MptcpOption::MpPrio(MpPrio {
             backup: false,
             reserved: 7,
             address_id: None,
-        },
+        }),
     );
     check(
         &option(0x60, &[&[0], &[0, 0, 0, 0, 0, 0, 0x10, 0]]),
-        MptcpOption::MpFail {
+        MptcpOption::MpFail(MpFail {
             reserved: 0,
             dsn: 4096,
-        },
+        }),
     );
     check(
         &option(0x6a, &[&[0xbc], &[0xff; 8]]),
-        MptcpOption::MpFail {
+        MptcpOption::MpFail(MpFail {
             reserved: 0xabc,
             dsn: u64::MAX,
-        },
+        }),
     );
     check(
         &option(0x70, &[&[0], &KEY_B]),
-        MptcpOption::MpFastclose {
+        MptcpOption::MpFastclose(MpFastclose {
             reserved: 0,
             receiver_key: KEY_B,
-        },
+        }),
     );
     check(
         &option(0x7f, &[&[0xff], &KEY_A]),
-        MptcpOption::MpFastclose {
+        MptcpOption::MpFastclose(MpFastclose {
             reserved: 0xfff,
             receiver_key: KEY_A,
-        },
+        }),
     );
 }
 
@@ -587,68 +590,68 @@ fn remove_addr_prio_fail_fastclose() {
 fn tcprst_experimental_unassigned() {
     check(
         &[30, 4, 0x81, 0x01],
-        MptcpOption::MpTcpRst {
+        MptcpOption::MpTcpRst(MpTcpRst {
             reserved: 0,
             transient: true,
             reason: TcpRstReason::MptcpSpecific,
-        },
+        }),
     );
     check(
         &[30, 4, 0x8e, 0x06],
-        MptcpOption::MpTcpRst {
+        MptcpOption::MpTcpRst(MpTcpRst {
             reserved: 7,
             transient: false,
             reason: TcpRstReason::MiddleboxInterference,
-        },
+        }),
     );
     check(
         &[30, 4, 0x80, 42],
-        MptcpOption::MpTcpRst {
+        MptcpOption::MpTcpRst(MpTcpRst {
             reserved: 0,
             transient: false,
             reason: TcpRstReason::from_value(42),
-        },
+        }),
     );
     check(
         &[30, 3, 0xf5],
-        MptcpOption::MpExperimental {
+        MptcpOption::MpExperimental(MpExperimental {
             nibble: 5,
             data: InlineBytes::new(),
-        },
+        }),
     );
     check(
         &[30, 6, 0xf0, 1, 2, 3],
-        MptcpOption::MpExperimental {
+        MptcpOption::MpExperimental(MpExperimental {
             nibble: 0,
             data: inline(&[1, 2, 3]),
-        },
+        }),
     );
-    let unassigned = MptcpOption::Unassigned {
+    let unassigned = MptcpOption::Unassigned(Unassigned {
         subtype: 9,
         nibble: 3,
         data: inline(&[0xaa, 0xbb]),
-    };
+    });
     check(&[30, 5, 0x93, 0xaa, 0xbb], unassigned.clone());
     assert_eq!(unassigned.subtype(), MptcpSubtype::from_value(9));
     assert_eq!(unassigned.name(), "unassigned");
     check(
         &[30, 3, 0xe0],
-        MptcpOption::Unassigned {
+        MptcpOption::Unassigned(Unassigned {
             subtype: 14,
             nibble: 0,
             data: InlineBytes::new(),
-        },
+        }),
     );
     // The longest: 37 bytes after byte 2.
     let mut longest = vec![30, 40, 0xc1];
     longest.extend(0..37u8);
     check(
         &longest,
-        MptcpOption::Unassigned {
+        MptcpOption::Unassigned(Unassigned {
             subtype: 12,
             nibble: 1,
             data: inline(&longest[3..]),
-        },
+        }),
     );
 }
 
@@ -724,11 +727,11 @@ fn check_malformed(area: &[u8], offset: usize, bad: &[u8], reason: MalformedReas
     let malformed: Vec<&TcpOption> = options.iter().filter(|o| o.is_malformed()).collect();
     assert_eq!(
         malformed,
-        [&TcpOption::Malformed {
+        [&TcpOption::Malformed(Malformed {
             kind: 30,
             bytes: inline(bad),
             reason
-        }],
+        })],
         "{area:02x?}"
     );
     let mut written = Vec::new();
@@ -916,26 +919,26 @@ fn validate_rejects_values_without_an_exact_encoding() {
         port: None,
         truncated_hmac: None,
     }));
-    unencodable(MptcpOption::RemoveAddr {
+    unencodable(MptcpOption::RemoveAddr(RemoveAddr {
         reserved: 0,
         address_ids: InlineBytes::new(),
-    });
-    unencodable(MptcpOption::MpFail {
+    }));
+    unencodable(MptcpOption::MpFail(MpFail {
         reserved: 0x1000,
         dsn: 0,
-    });
-    unencodable(MptcpOption::MpTcpRst {
+    }));
+    unencodable(MptcpOption::MpTcpRst(MpTcpRst {
         reserved: 8,
         transient: false,
         reason: TcpRstReason::Unspecified,
-    });
+    }));
     // Subtypes with their own variant cannot be kept as unassigned.
     for subtype in [2u8, 8, 15, 16] {
-        unencodable(MptcpOption::Unassigned {
+        unencodable(MptcpOption::Unassigned(Unassigned {
             subtype,
             nibble: 0,
             data: InlineBytes::new(),
-        });
+        }));
     }
 }
 
@@ -1148,9 +1151,9 @@ fn generator_reaches_every_subtype_and_length_form() {
             MptcpOption::MpCapable(c) => format!("MP_CAPABLE/v{}/len{len}", c.version),
             MptcpOption::AddAddr(AddAddr::V0 { .. }) => format!("ADD_ADDR/v0/len{len}"),
             MptcpOption::AddAddr(a) => format!("ADD_ADDR/v1E{}/len{len}", u8::from(a.is_echo())),
-            MptcpOption::RemoveAddr { .. } => "REMOVE_ADDR".into(),
-            MptcpOption::MpExperimental { .. } => "MP_EXPERIMENTAL".into(),
-            MptcpOption::Unassigned { subtype, .. } => format!("unassigned {subtype}"),
+            MptcpOption::RemoveAddr(_) => "REMOVE_ADDR".into(),
+            MptcpOption::MpExperimental(_) => "MP_EXPERIMENTAL".into(),
+            MptcpOption::Unassigned(Unassigned { subtype, .. }) => format!("unassigned {subtype}"),
             other => format!("{}/len{len}", other.subtype().iana_name()),
         });
         if let MptcpOption::Dss(d) = &m {
@@ -1241,7 +1244,7 @@ fn prop_any_kind30_bytes_lossless_writes_them_back() {
         assert!(rest.is_empty());
         assert_eq!(lossless.to_bytes().unwrap(), *bytes, "{lossless:?}");
         match (&lossless, TcpOption::parse(bytes)) {
-            (TcpOption::Malformed { reason, .. }, Err(e)) => {
+            (TcpOption::Malformed(Malformed { reason, .. }), Err(e)) => {
                 assert_eq!(
                     e,
                     Error::MalformedOption {
@@ -1289,9 +1292,9 @@ fn form_key(option: &TcpOption) -> Option<String> {
             })
         }
         // A malformed option whose subtype byte is there.
-        TcpOption::Malformed {
+        TcpOption::Malformed(Malformed {
             kind: 30, bytes, ..
-        } => bytes.get(2).map(|b| {
+        }) => bytes.get(2).map(|b| {
             format!(
                 "{}/len{}",
                 MptcpSubtype::from_value(b >> 4).iana_name(),

@@ -14,6 +14,10 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
+use tcpwire::option::{
+    AltChecksumRequest, Experiment, ExperimentalFastOpen, FastOpen, Malformed, Mss,
+    PocServiceProfile, QuickStartResponse, Sack, Timestamps, Unknown, UserTimeout, WindowScale,
+};
 
 use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
 use tcpwire::{
@@ -57,7 +61,7 @@ macro_rules! ensure_eq {
 fn first_malformed(h: &TcpHeader) -> Option<(u8, usize, MalformedReason)> {
     let mut offset = tcpwire::FIXED_HEADER_LEN;
     for option in &h.options {
-        if let TcpOption::Malformed { kind, reason, .. } = option {
+        if let TcpOption::Malformed(Malformed { kind, reason, .. }) = option {
             return Some((*kind, offset, *reason));
         }
         offset += option.encoded_len();
@@ -129,7 +133,7 @@ fn p1_generated_options_parse_back() {
                 "lossless parse of {bytes:02x?}"
             );
             match &o {
-                TcpOption::Malformed { kind, reason, .. } => ensure_eq!(
+                TcpOption::Malformed(Malformed { kind, reason, .. }) => ensure_eq!(
                     TcpOption::parse(&bytes),
                     Err(Error::MalformedOption {
                         kind: *kind,
@@ -233,7 +237,12 @@ impl Arbitrary for FixedThenRandom {
             if kind <= 1 {
                 continue;
             }
-            let usual = usize::from(tcpwire::allowed_lengths(kind).iter().next().unwrap_or(2));
+            let usual = usize::from(
+                tcpwire::wire::allowed_lengths(kind)
+                    .iter()
+                    .next()
+                    .unwrap_or(2),
+            );
             let length = match u8::arbitrary(g) % 5 {
                 0 => usize::from(u8::arbitrary(g)),
                 1 => usize::from(u8::arbitrary(g) % 2),
@@ -504,25 +513,25 @@ impl Arbitrary for CommonHeader {
             let option = match u8::arbitrary(g) % 16 {
                 0..=4 => TcpOption::Nop,
                 5 => TcpOption::Eol,
-                6 => TcpOption::Mss {
+                6 => TcpOption::Mss(Mss {
                     mss: u16::arbitrary(g),
-                },
-                7 => TcpOption::WindowScale {
+                }),
+                7 => TcpOption::WindowScale(WindowScale {
                     shift: u8::arbitrary(g),
-                },
+                }),
                 8 => TcpOption::SackPermitted,
-                9..=11 => TcpOption::Sack {
+                9..=11 => TcpOption::Sack(Sack {
                     blocks: (0..u8::arbitrary(g) % 6)
                         .map(|_| SackBlock {
                             left: u32::arbitrary(g),
                             right: u32::arbitrary(g),
                         })
                         .collect(),
-                },
-                12..=14 => TcpOption::Timestamps {
+                }),
+                12..=14 => TcpOption::Timestamps(Timestamps {
                     tsval: u32::arbitrary(g),
                     tsecr: u32::arbitrary(g),
-                },
+                }),
                 _ => TcpOption::arbitrary(g),
             };
             h.options.push(option);
@@ -563,12 +572,13 @@ fn generator_path(h: &TcpHeader, available: usize) -> Result<Vec<u8>, Error> {
     if needed > available {
         return Err(Error::BufferTooSmall { needed, available });
     }
-    let (bytes, _) = cookie_factory::gen(tcpwire::gen_header(h), Vec::new()).map_err(|e| {
-        Error::Unencodable {
-            what: "header",
-            detail: e.to_string(),
-        }
-    })?;
+    let (bytes, _) =
+        cookie_factory::gen(tcpwire::wire::gen_header(h), Vec::new()).map_err(|e| {
+            Error::Unencodable {
+                what: "header",
+                detail: e.to_string(),
+            }
+        })?;
     Ok(bytes)
 }
 
@@ -632,22 +642,22 @@ fn raw_option(g: &mut Gen) -> TcpOption {
         }
     };
     match u8::arbitrary(g) % 13 {
-        0 => TcpOption::PocServiceProfile {
+        0 => TcpOption::PocServiceProfile(PocServiceProfile {
             start: bool::arbitrary(g),
             end: bool::arbitrary(g),
             filler: u8::arbitrary(g) % 0x50,
-        },
-        1 => TcpOption::QuickStartResponse {
+        }),
+        1 => TcpOption::QuickStartResponse(QuickStartResponse {
             reserved: u8::arbitrary(g) % 20,
             rate_request: u8::arbitrary(g) % 20,
             ttl_diff: u8::arbitrary(g),
             nonce: u32::arbitrary(g),
             nonce_reserved: u8::arbitrary(g) % 5,
-        },
-        2 => TcpOption::UserTimeout {
+        }),
+        2 => TcpOption::UserTimeout(UserTimeout {
             granularity: tcpwire::Granularity::Seconds,
             timeout: u16::arbitrary(g),
-        },
+        }),
         3 => TcpOption::AccEcnOrder0(AccEcnCounters {
             ee0b: counter(g),
             eceb: counter(g),
@@ -658,28 +668,28 @@ fn raw_option(g: &mut Gen) -> TcpOption {
             eceb: counter(g),
             ee1b: counter(g),
         }),
-        5 => TcpOption::Sack {
+        5 => TcpOption::Sack(Sack {
             blocks: (0..u8::arbitrary(g) % 7)
                 .map(|_| SackBlock::arbitrary(g))
                 .collect(),
-        },
-        6 => TcpOption::FastOpen { cookie: bytes(g) },
-        7 => TcpOption::ExperimentalFastOpen {
+        }),
+        6 => TcpOption::FastOpen(FastOpen { cookie: bytes(g) }),
+        7 => TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
             kind: pick(g, &[253, 254, 0]),
             cookie: bytes(g),
-        },
-        8 => TcpOption::Experiment {
+        }),
+        8 => TcpOption::Experiment(Experiment {
             kind: pick(g, &[253, 254, 0]),
             exid: pick(g, &[tcpwire::EXID_FAST_OPEN, 0]),
             data: bytes(g),
-        },
-        9 => TcpOption::Unknown {
+        }),
+        9 => TcpOption::Unknown(Unknown {
             kind: u8::arbitrary(g),
             data: bytes(g),
-        },
-        10 => TcpOption::AltChecksumRequest {
+        }),
+        10 => TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::from_value(u8::arbitrary(g)),
-        },
+        }),
         11 => {
             // A malformed option: the bytes of some option, made to start with the kind, and
             // a reason that may or may not be the parser's.
@@ -697,7 +707,7 @@ fn raw_option(g: &mut Gen) -> TcpOption {
                 *first = kind;
             }
             let reason = match base {
-                TcpOption::Malformed { reason, .. } if bool::arbitrary(g) => reason,
+                TcpOption::Malformed(Malformed { reason, .. }) if bool::arbitrary(g) => reason,
                 _ => *g
                     .choose(&[
                         MalformedReason::MissingLength,
@@ -710,16 +720,16 @@ fn raw_option(g: &mut Gen) -> TcpOption {
                         },
                         MalformedReason::BadLength {
                             length: b.get(1).copied().unwrap_or(0),
-                            allowed: tcpwire::allowed_lengths(kind),
+                            allowed: tcpwire::wire::allowed_lengths(kind),
                         },
                     ])
                     .unwrap(),
             };
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind,
                 bytes: InlineBytes::from_slice(&b).unwrap(),
                 reason,
-            }
+            })
         }
         _ => TcpOption::Mptcp(MptcpOption::arbitrary(g)),
     }
@@ -849,7 +859,7 @@ fn generators_cover_every_variant_and_corner() {
     let describe = |o: &TcpOption| -> Vec<String> {
         let mut out = vec![o.name().to_string()];
         match o {
-            TcpOption::Malformed { kind, reason, .. } => {
+            TcpOption::Malformed(Malformed { kind, reason, .. }) => {
                 out.push(format!("malformed:{}", reason.name()));
                 if let MalformedReason::LengthBelowTwo { length } = reason {
                     out.push(format!("length_below_two:{length}"));
@@ -861,18 +871,22 @@ fn generators_cover_every_variant_and_corner() {
                     }
                 }
             }
-            TcpOption::WindowScale { shift } if *shift > 14 => out.push("shift>14".into()),
-            TcpOption::Sack { blocks } => out.push(format!("sack:{}", blocks.len())),
-            TcpOption::FastOpen { cookie } if cookie.is_empty() => {
+            TcpOption::WindowScale(WindowScale { shift }) if *shift > 14 => {
+                out.push("shift>14".into())
+            }
+            TcpOption::Sack(Sack { blocks }) => out.push(format!("sack:{}", blocks.len())),
+            TcpOption::FastOpen(FastOpen { cookie }) if cookie.is_empty() => {
                 out.push("fast_open:request".into())
             }
-            TcpOption::ExperimentalFastOpen { cookie, .. } if cookie.is_empty() => {
+            TcpOption::ExperimentalFastOpen(ExperimentalFastOpen { cookie, .. })
+                if cookie.is_empty() =>
+            {
                 out.push("experimental_fast_open:request".into())
             }
             TcpOption::AccEcnOrder0(_) | TcpOption::AccEcnOrder1(_) => {
                 out.push(format!("{}:{}", o.name(), (o.encoded_len() - 2) / 3))
             }
-            TcpOption::UserTimeout { granularity, .. } => {
+            TcpOption::UserTimeout(UserTimeout { granularity, .. }) => {
                 out.push(format!("user_timeout:{granularity:?}"))
             }
             _ => {}
@@ -906,7 +920,7 @@ fn generators_cover_every_variant_and_corner() {
         if h.options.len() > 1 && h.options.iter().rev().skip(1).any(|o| o.is_malformed()) {
             note("header:malformed_then_more".into());
         }
-        if let Some(TcpOption::Malformed { reason, .. }) = h.options.last() {
+        if let Some(TcpOption::Malformed(Malformed { reason, .. })) = h.options.last() {
             note(format!("header:last_malformed:{}", reason.name()));
         }
         for o in &h.options {

@@ -1,6 +1,11 @@
 //! Hand-checked vectors: bytes written out by hand from the RFC layouts, with every decoded
 //! field asserted, in both parsing modes, and the errors serialization must give.
 
+use tcpwire::option::{
+    AltChecksumData, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, Eno, Experiment,
+    ExperimentalFastOpen, FastOpen, Malformed, Md5Signature, Mss, PocServiceProfile,
+    QuickStartResponse, Sack, Snack, TcpAo, Timestamps, Unknown, UserTimeout, WindowScale,
+};
 use tcpwire::{
     AccEcnCounters, AltChecksumAlgorithm, Error, Flags, Granularity, InlineBytes, LengthSet,
     MalformedReason, ParseMode, SackBlock, TcpHeader, TcpOption, TcpSegment,
@@ -16,14 +21,14 @@ fn inline<const N: usize>(bytes: &[u8]) -> InlineBytes<N> {
 #[test]
 fn validate_rejects_a_malformed_option_whose_bytes_say_otherwise() {
     // A well-formed MSS kept as "malformed" would come back from its own bytes as an MSS.
-    let mss = TcpOption::Malformed {
+    let mss = TcpOption::Malformed(Malformed {
         kind: 2,
         bytes: inline(&[2, 4, 0x05, 0xb4]),
         reason: MalformedReason::BadLength {
             length: 4,
             allowed: LengthSet::exactly(4),
         },
-    };
+    });
     let e = mss.to_bytes().unwrap_err();
     assert!(
         matches!(
@@ -39,10 +44,12 @@ fn validate_rejects_a_malformed_option_whose_bytes_say_otherwise() {
     assert_eq!(mss.validate(), Err(e));
 
     // Echo with length 2 is a bad length, not an overrun: the stated reason is not the parser's.
-    let echo = |reason| TcpOption::Malformed {
-        kind: 6,
-        bytes: inline(&[6, 2]),
-        reason,
+    let echo = |reason| {
+        TcpOption::Malformed(Malformed {
+            kind: 6,
+            bytes: inline(&[6, 2]),
+            reason,
+        })
     };
     let e = echo(MalformedReason::Overrun {
         length: 2,
@@ -62,22 +69,22 @@ fn validate_rejects_a_malformed_option_whose_bytes_say_otherwise() {
     assert_eq!(right.to_bytes().unwrap(), [6, 2]);
 
     // A "malformed option" of kind 0 is an EOL and its padding.
-    let eol = TcpOption::Malformed {
+    let eol = TcpOption::Malformed(Malformed {
         kind: 0,
         bytes: inline(&[0, 1]),
         reason: MalformedReason::LengthBelowTwo { length: 1 },
-    };
+    });
     assert!(eol.validate().is_err());
 
     // Bytes past the stated option: only the first 2 bytes are the malformed option.
-    let longer = TcpOption::Malformed {
+    let longer = TcpOption::Malformed(Malformed {
         kind: 6,
         bytes: inline(&[6, 2, 1, 1]),
         reason: MalformedReason::BadLength {
             length: 2,
             allowed: LengthSet::exactly(6),
         },
-    };
+    });
     assert!(longer.validate().is_err());
 
     // The header checks its options the same way.
@@ -86,11 +93,11 @@ fn validate_rejects_a_malformed_option_whose_bytes_say_otherwise() {
     ])
     .unwrap();
     h.options.truncate(2);
-    h.options.push(TcpOption::Malformed {
+    h.options.push(TcpOption::Malformed(Malformed {
         kind: 5,
         bytes: inline(&[5, 2]),
         reason: MalformedReason::MissingLength,
-    });
+    }));
     assert!(matches!(
         h.to_bytes(),
         Err(Error::Unencodable {
@@ -108,14 +115,14 @@ fn open_enums_have_one_spelling_per_value() {
         AltChecksumAlgorithm::Fletcher8
     );
     // An unassigned number is what `Other` is for.
-    let unassigned = TcpOption::AltChecksumRequest {
+    let unassigned = TcpOption::AltChecksumRequest(AltChecksumRequest {
         algorithm: AltChecksumAlgorithm::from_value(4),
-    };
+    });
     assert!(matches!(
         unassigned,
-        TcpOption::AltChecksumRequest {
+        TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::Other(v)
-        } if v.value() == 4
+        }) if v.value() == 4
     ));
     let bytes = unassigned.to_bytes().unwrap();
     assert_eq!(bytes, [14, 3, 4]);
@@ -270,11 +277,11 @@ fn linux_syn() {
     assert_eq!(
         h.options.as_slice(),
         &[
-            TcpOption::Mss { mss: 1460 },
+            TcpOption::Mss(Mss { mss: 1460 }),
             TcpOption::SackPermitted,
-            TcpOption::Timestamps { tsval: 1, tsecr: 0 },
+            TcpOption::Timestamps(Timestamps { tsval: 1, tsecr: 0 }),
             TcpOption::Nop,
-            TcpOption::WindowScale { shift: 7 },
+            TcpOption::WindowScale(WindowScale { shift: 7 }),
         ]
     );
     assert!(h.padding.is_empty());
@@ -299,17 +306,17 @@ fn ack_with_timestamps_and_three_sack_blocks() {
         &[
             TcpOption::Nop,
             TcpOption::Nop,
-            TcpOption::Timestamps {
+            TcpOption::Timestamps(Timestamps {
                 tsval: 100,
                 tsecr: 200
-            },
+            }),
             TcpOption::Nop,
             TcpOption::Nop,
-            TcpOption::Sack {
+            TcpOption::Sack(Sack {
                 blocks: [block(1000, 2000), block(3000, 4000), block(5000, 6000)]
                     .into_iter()
                     .collect()
-            },
+            }),
         ]
     );
 }
@@ -321,7 +328,7 @@ fn eol_followed_by_non_zero_padding() {
     let h = parse_well_formed(&area);
     assert_eq!(
         h.options.as_slice(),
-        &[TcpOption::Mss { mss: 536 }, TcpOption::Eol]
+        &[TcpOption::Mss(Mss { mss: 536 }), TcpOption::Eol]
     );
     assert_eq!(h.padding.as_slice(), &[0xde, 0xad, 0x05]);
     // Zero padding after an EOL that is not the last option byte.
@@ -437,11 +444,11 @@ fn malformed_length_zero() {
         h.options.as_slice(),
         &[
             TcpOption::Nop,
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind: 8,
                 bytes: inline(&area[1..]),
                 reason
-            }
+            })
         ]
     );
     assert!(reason.is_framing());
@@ -467,11 +474,11 @@ fn malformed_length_one() {
     );
     assert_eq!(
         h.options.as_slice(),
-        &[TcpOption::Malformed {
+        &[TcpOption::Malformed(Malformed {
             kind: 2,
             bytes: inline(&area),
             reason
-        }]
+        })]
     );
 }
 
@@ -508,11 +515,11 @@ fn malformed_overrun() {
         &[
             TcpOption::Nop,
             TcpOption::Nop,
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind: 5,
                 bytes: inline(&area[2..]),
                 reason
-            }
+            })
         ]
     );
     assert_eq!(reason.name(), "overrun");
@@ -539,11 +546,11 @@ fn malformed_missing_length_byte() {
     assert_eq!(h.options.len(), 4);
     assert_eq!(
         h.options[3],
-        TcpOption::Malformed {
+        TcpOption::Malformed(Malformed {
             kind: 30,
             bytes: inline(&[0x1e]),
             reason
-        }
+        })
     );
 }
 
@@ -576,11 +583,11 @@ fn malformed_wrong_length_for_fixed_size_kinds() {
     assert_eq!(
         h.options.as_slice(),
         &[
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind: 2,
                 bytes: inline(&area[..5]),
                 reason
-            },
+            }),
             TcpOption::Nop,
             TcpOption::Nop,
             TcpOption::Nop,
@@ -633,13 +640,16 @@ fn malformed_wrong_length_for_fixed_size_kinds() {
         );
         assert_eq!(
             h.options[0],
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind,
                 bytes: inline(&area[..usize::from(length)]),
                 reason
-            }
+            })
         );
-        assert_eq!(h.options[1], TcpOption::WindowScale { shift: 14 });
+        assert_eq!(
+            h.options[1],
+            TcpOption::WindowScale(WindowScale { shift: 14 })
+        );
     }
 
     // Too short for their fixed part: TCP-AO below 4, AccECN between counters, MPTCP below 3.
@@ -694,11 +704,11 @@ fn malformed_sack_not_two_plus_eight_n() {
     assert_eq!(
         h.options.as_slice(),
         &[
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind: 5,
                 bytes: inline(&area[..12]),
                 reason
-            },
+            }),
             TcpOption::Nop,
             TcpOption::Eol
         ]
@@ -763,11 +773,11 @@ fn malformed_fast_open_cookies() {
     assert_eq!(
         h.options.as_slice(),
         &[
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind: 254,
                 bytes: inline(&area[..7]),
                 reason
-            },
+            }),
             TcpOption::Nop
         ]
     );
@@ -811,12 +821,27 @@ fn eol_and_nop() {
 
 #[test]
 fn mss_window_scale_sack_permitted() {
-    assert_eq!(single(&[2, 4, 0x05, 0xb4]), TcpOption::Mss { mss: 1460 });
-    assert_eq!(single(&[2, 4, 0xff, 0xff]), TcpOption::Mss { mss: 65535 });
-    assert_eq!(single(&[3, 3, 7]), TcpOption::WindowScale { shift: 7 });
+    assert_eq!(
+        single(&[2, 4, 0x05, 0xb4]),
+        TcpOption::Mss(Mss { mss: 1460 })
+    );
+    assert_eq!(
+        single(&[2, 4, 0xff, 0xff]),
+        TcpOption::Mss(Mss { mss: 65535 })
+    );
+    assert_eq!(
+        single(&[3, 3, 7]),
+        TcpOption::WindowScale(WindowScale { shift: 7 })
+    );
     // Shifts over 14 are kept as sent, not clamped.
-    assert_eq!(single(&[3, 3, 15]), TcpOption::WindowScale { shift: 15 });
-    assert_eq!(single(&[3, 3, 0xff]), TcpOption::WindowScale { shift: 255 });
+    assert_eq!(
+        single(&[3, 3, 15]),
+        TcpOption::WindowScale(WindowScale { shift: 15 })
+    );
+    assert_eq!(
+        single(&[3, 3, 0xff]),
+        TcpOption::WindowScale(WindowScale { shift: 255 })
+    );
     assert_eq!(single(&[4, 2]), TcpOption::SackPermitted);
     assert_eq!(TcpOption::SackPermitted.name(), "sack_permitted");
 }
@@ -838,7 +863,7 @@ fn sack_with_one_to_four_blocks() {
         for e in &edges[..2 * n] {
             bytes.extend_from_slice(&e.to_be_bytes());
         }
-        let TcpOption::Sack { blocks } = single(&bytes) else {
+        let TcpOption::Sack(Sack { blocks }) = single(&bytes) else {
             panic!("not a SACK: {bytes:02x?}");
         };
         assert_eq!(blocks.len(), n);
@@ -856,21 +881,24 @@ fn thirty_two_bit_options() {
         b.extend_from_slice(&info);
         single(&b)
     };
-    assert_eq!(with(6), TcpOption::Echo { info: 0xdeadbeef });
-    assert_eq!(with(7), TcpOption::EchoReply { info: 0xdeadbeef });
-    assert_eq!(with(11), TcpOption::Cc { count: 0xdeadbeef });
-    assert_eq!(with(12), TcpOption::CcNew { count: 0xdeadbeef });
-    assert_eq!(with(13), TcpOption::CcEcho { count: 0xdeadbeef });
+    assert_eq!(with(6), TcpOption::Echo(Echo { info: 0xdeadbeef }));
+    assert_eq!(
+        with(7),
+        TcpOption::EchoReply(EchoReply { info: 0xdeadbeef })
+    );
+    assert_eq!(with(11), TcpOption::Cc(Cc { count: 0xdeadbeef }));
+    assert_eq!(with(12), TcpOption::CcNew(CcNew { count: 0xdeadbeef }));
+    assert_eq!(with(13), TcpOption::CcEcho(CcEcho { count: 0xdeadbeef }));
     assert_eq!(
         [6, 7, 11, 12, 13].map(|k| with(k).name()),
         ["echo", "echo_reply", "cc", "cc_new", "cc_echo"]
     );
     assert_eq!(
         single(&[8, 10, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0]),
-        TcpOption::Timestamps {
+        TcpOption::Timestamps(Timestamps {
             tsval: 0x12345678,
             tsecr: 0x9abcdef0
-        }
+        })
     );
 }
 
@@ -880,20 +908,20 @@ fn partial_order_options() {
     // 0xb5 = 1 0 110101: start, not end, filler 0x35.
     assert_eq!(
         single(&[10, 3, 0xb5]),
-        TcpOption::PocServiceProfile {
+        TcpOption::PocServiceProfile(PocServiceProfile {
             start: true,
             end: false,
             filler: 0x35
-        }
+        })
     );
     // 0x7f = 0 1 111111.
     assert_eq!(
         single(&[10, 3, 0x7f]),
-        TcpOption::PocServiceProfile {
+        TcpOption::PocServiceProfile(PocServiceProfile {
             start: false,
             end: true,
             filler: 0x3f
-        }
+        })
     );
 }
 
@@ -901,35 +929,35 @@ fn partial_order_options() {
 fn alternate_checksum_options() {
     assert_eq!(
         single(&[14, 3, 2]),
-        TcpOption::AltChecksumRequest {
+        TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::Fletcher16
-        }
+        })
     );
     assert_eq!(
         single(&[14, 3, 0]),
-        TcpOption::AltChecksumRequest {
+        TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::TcpChecksum
-        }
+        })
     );
     // An algorithm number with no name is kept as its number.
     let unknown = single(&[14, 3, 9]);
     assert_eq!(
         unknown,
-        TcpOption::AltChecksumRequest {
+        TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::from_value(9)
-        }
+        })
     );
     assert_eq!(
         single(&[15, 4, 0xab, 0xcd]),
-        TcpOption::AltChecksumData {
+        TcpOption::AltChecksumData(AltChecksumData {
             data: inline(&[0xab, 0xcd])
-        }
+        })
     );
     assert_eq!(
         single(&[15, 2]),
-        TcpOption::AltChecksumData {
+        TcpOption::AltChecksumData(AltChecksumData {
             data: InlineBytes::new()
-        }
+        })
     );
 }
 
@@ -938,7 +966,10 @@ fn md5_signature() {
     let mut bytes = vec![19, 18];
     bytes.extend(0x10u8..0x20);
     let digest: [u8; 16] = std::array::from_fn(|i| 0x10 + i as u8);
-    assert_eq!(single(&bytes), TcpOption::Md5Signature { digest });
+    assert_eq!(
+        single(&bytes),
+        TcpOption::Md5Signature(Md5Signature { digest })
+    );
 }
 
 #[test]
@@ -946,23 +977,23 @@ fn quick_start_response_every_field() {
     // 0xa5: reserved 0xa, rate request 5; TTL diff 0x40; 0x1234567b = nonce 0x048d159e << 2 | 3.
     assert_eq!(
         single(&[27, 8, 0xa5, 0x40, 0x12, 0x34, 0x56, 0x7b]),
-        TcpOption::QuickStartResponse {
+        TcpOption::QuickStartResponse(QuickStartResponse {
             reserved: 0xa,
             rate_request: 5,
             ttl_diff: 0x40,
             nonce: 0x048d_159e,
             nonce_reserved: 3
-        }
+        })
     );
     assert_eq!(
         single(&[27, 8, 0x0f, 0x00, 0xff, 0xff, 0xff, 0xfc]),
-        TcpOption::QuickStartResponse {
+        TcpOption::QuickStartResponse(QuickStartResponse {
             reserved: 0,
             rate_request: 15,
             ttl_diff: 0,
             nonce: 0x3fff_ffff,
             nonce_reserved: 0
-        }
+        })
     );
 }
 
@@ -970,24 +1001,24 @@ fn quick_start_response_every_field() {
 fn user_timeout_both_granularities() {
     assert_eq!(
         single(&[28, 4, 0x80, 0x3c]),
-        TcpOption::UserTimeout {
+        TcpOption::UserTimeout(UserTimeout {
             granularity: Granularity::Minutes,
             timeout: 60
-        }
+        })
     );
     assert_eq!(
         single(&[28, 4, 0x01, 0x2c]),
-        TcpOption::UserTimeout {
+        TcpOption::UserTimeout(UserTimeout {
             granularity: Granularity::Seconds,
             timeout: 300
-        }
+        })
     );
     assert_eq!(
         single(&[28, 4, 0x7f, 0xff]),
-        TcpOption::UserTimeout {
+        TcpOption::UserTimeout(UserTimeout {
             granularity: Granularity::Seconds,
             timeout: 0x7fff
-        }
+        })
     );
 }
 
@@ -1000,19 +1031,19 @@ fn tcp_authentication_option() {
     bytes.extend_from_slice(&mac);
     assert_eq!(
         single(&bytes),
-        TcpOption::TcpAo {
+        TcpOption::TcpAo(TcpAo {
             key_id: 5,
             rnext_key_id: 6,
             mac: inline(&mac)
-        }
+        })
     );
     assert_eq!(
         single(&[29, 4, 0, 255]),
-        TcpOption::TcpAo {
+        TcpOption::TcpAo(TcpAo {
             key_id: 0,
             rnext_key_id: 255,
             mac: InlineBytes::new()
-        }
+        })
     );
 }
 
@@ -1020,18 +1051,18 @@ fn tcp_authentication_option() {
 fn fast_open_request_and_cookies() {
     assert_eq!(
         single(&[34, 2]),
-        TcpOption::FastOpen {
+        TcpOption::FastOpen(FastOpen {
             cookie: InlineBytes::new()
-        }
+        })
     );
     let cookie = [0x6a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71];
     let mut bytes = vec![34, 10];
     bytes.extend_from_slice(&cookie);
     assert_eq!(
         single(&bytes),
-        TcpOption::FastOpen {
+        TcpOption::FastOpen(FastOpen {
             cookie: inline(&cookie)
-        }
+        })
     );
     // RFC 7413 s4.1.1: the length MUST be even. An odd one (a 5-byte cookie) is malformed,
     // in strict mode an error and in lossless mode kept byte for byte; likewise under the
@@ -1045,15 +1076,15 @@ fn fast_open_request_and_cookies() {
             matches!(e, Error::MalformedOption { reason: MalformedReason::BadLength { length, .. }, .. } if length % 2 == 1),
             "{e}"
         );
-        assert!(matches!(h.options[0], TcpOption::Malformed { .. }));
+        assert!(matches!(h.options[0], TcpOption::Malformed(_)));
     }
     let mut longest = vec![34, 18];
     longest.extend(1..=16u8);
     assert_eq!(
         single(&longest),
-        TcpOption::FastOpen {
+        TcpOption::FastOpen(FastOpen {
             cookie: inline(&longest[2..])
-        }
+        })
     );
 }
 
@@ -1061,9 +1092,9 @@ fn fast_open_request_and_cookies() {
 fn encryption_negotiation() {
     assert_eq!(
         single(&[69, 5, 0x21, 0x22, 0x23]),
-        TcpOption::Eno {
+        TcpOption::Eno(Eno {
             data: inline(&[0x21, 0x22, 0x23])
-        }
+        })
     );
     assert_eq!(single(&[69, 5, 1, 2, 3]).name(), "eno");
 }
@@ -1124,31 +1155,31 @@ fn experiments() {
     // A generic ExID (0x00AC, ACK-rate request) with one data byte, in kind 253.
     assert_eq!(
         single(&[253, 5, 0x00, 0xac, 0x07]),
-        TcpOption::Experiment {
+        TcpOption::Experiment(Experiment {
             kind: 253,
             exid: 0x00ac,
             data: inline(&[0x07])
-        }
+        })
     );
     // ExID alone, in kind 254.
     let bare = single(&[254, 4, 0x45, 0x4e]);
     assert_eq!(
         bare,
-        TcpOption::Experiment {
+        TcpOption::Experiment(Experiment {
             kind: 254,
             exid: 0x454e,
             data: InlineBytes::new()
-        }
+        })
     );
     assert_eq!((bare.kind(), bare.name()), (254, "experiment"));
     // TCP Fast Open before kind 34: ExID 0xF989, a cookie request, then an 8-byte cookie.
     let request = single(&[254, 4, 0xf9, 0x89]);
     assert_eq!(
         request,
-        TcpOption::ExperimentalFastOpen {
+        TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
             kind: 254,
             cookie: InlineBytes::new()
-        }
+        })
     );
     assert_eq!(request.name(), "experimental_fast_open");
     let cookie = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -1156,42 +1187,42 @@ fn experiments() {
     bytes.extend_from_slice(&cookie);
     assert_eq!(
         single(&bytes),
-        TcpOption::ExperimentalFastOpen {
+        TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
             kind: 253,
             cookie: inline(&cookie)
-        }
+        })
     );
 }
 
 #[test]
 fn unknown_kinds() {
-    // 21 (SNACK) with 4 bytes: assigned by IANA, not decoded here.
-    let snack = single(&[21, 6, 0, 0, 0x10, 0x00]);
+    // 20 (SCPS Capabilities) with 2 bytes: assigned by IANA, not decoded here.
+    let scps = single(&[20, 4, 0x80, 0x01]);
     assert_eq!(
-        snack,
-        TcpOption::Unknown {
-            kind: 21,
-            data: inline(&[0, 0, 0x10, 0x00])
-        }
+        scps,
+        TcpOption::Unknown(Unknown {
+            kind: 20,
+            data: inline(&[0x80, 0x01])
+        })
     );
-    assert_eq!(snack.name(), "unknown");
-    assert_eq!(snack.option_kind().name(), "snack");
+    assert_eq!(scps.name(), "unknown");
+    assert_eq!(scps.option_kind().name(), "scps_capabilities");
     // 76 (reserved) with no data; 255 with the most data a header can hold.
     assert_eq!(
         single(&[76, 2]),
-        TcpOption::Unknown {
+        TcpOption::Unknown(Unknown {
             kind: 76,
             data: InlineBytes::new()
-        }
+        })
     );
     let mut biggest = vec![255, 40];
     biggest.extend(0..38u8);
     assert_eq!(
         single(&biggest),
-        TcpOption::Unknown {
+        TcpOption::Unknown(Unknown {
             kind: 255,
             data: inline(&biggest[2..])
-        }
+        })
     );
 }
 
@@ -1206,84 +1237,84 @@ fn json_both_ways(option: TcpOption, json: &str) {
 #[test]
 fn json_shape_of_options() {
     json_both_ways(
-        TcpOption::Mss { mss: 1460 },
+        TcpOption::Mss(Mss { mss: 1460 }),
         r#"{"kind":2,"type":"mss","mss":1460}"#,
     );
     json_both_ways(TcpOption::Nop, r#"{"kind":1,"type":"nop"}"#);
     json_both_ways(
-        TcpOption::WindowScale { shift: 15 },
+        TcpOption::WindowScale(WindowScale { shift: 15 }),
         r#"{"kind":3,"type":"window_scale","shift":15}"#,
     );
     json_both_ways(
-        TcpOption::Sack {
+        TcpOption::Sack(Sack {
             blocks: [SackBlock { left: 1, right: 2 }].into_iter().collect(),
-        },
+        }),
         r#"{"kind":5,"type":"sack","blocks":[{"left":1,"right":2}]}"#,
     );
     json_both_ways(
-        TcpOption::FastOpen {
+        TcpOption::FastOpen(FastOpen {
             cookie: inline(&[0xc0, 0xff, 0xee, 0x01]),
-        },
+        }),
         r#"{"kind":34,"type":"fast_open","cookie":"c0ffee01"}"#,
     );
     json_both_ways(
-        TcpOption::UserTimeout {
+        TcpOption::UserTimeout(UserTimeout {
             granularity: Granularity::Minutes,
             timeout: 60,
-        },
+        }),
         r#"{"kind":28,"type":"user_timeout","granularity":"minutes","timeout":60}"#,
     );
     json_both_ways(
-        TcpOption::AltChecksumRequest {
+        TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::Fletcher16,
-        },
+        }),
         r#"{"kind":14,"type":"alt_checksum_request","algorithm":"fletcher_16bit"}"#,
     );
     json_both_ways(
-        TcpOption::AltChecksumRequest {
+        TcpOption::AltChecksumRequest(AltChecksumRequest {
             algorithm: AltChecksumAlgorithm::from_value(9),
-        },
+        }),
         r#"{"kind":14,"type":"alt_checksum_request","algorithm":9}"#,
     );
     json_both_ways(
-        TcpOption::ExperimentalFastOpen {
+        TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
             kind: 254,
             cookie: InlineBytes::new(),
-        },
+        }),
         r#"{"kind":254,"type":"experimental_fast_open","cookie":""}"#,
     );
     json_both_ways(
-        TcpOption::Unknown {
+        TcpOption::Unknown(Unknown {
             kind: 76,
             data: inline(&[0xab, 0xcd]),
-        },
+        }),
         r#"{"kind":76,"type":"unknown","data":"abcd"}"#,
     );
     json_both_ways(
-        TcpOption::Malformed {
+        TcpOption::Malformed(Malformed {
             kind: 2,
             bytes: inline(&[2, 5, 5, 0xb4, 0]),
             reason: MalformedReason::BadLength {
                 length: 5,
                 allowed: LengthSet::exactly(4),
             },
-        },
+        }),
         r#"{"kind":2,"type":"malformed","bytes":"020505b400","reason":{"problem":"bad_length","length":5,"allowed":[4]}}"#,
     );
     json_both_ways(
-        TcpOption::Malformed {
+        TcpOption::Malformed(Malformed {
             kind: 30,
             bytes: inline(&[30]),
             reason: MalformedReason::MissingLength,
-        },
+        }),
         r#"{"kind":30,"type":"malformed","bytes":"1e","reason":{"problem":"missing_length"}}"#,
     );
     let mut md5 = String::from(r#"{"kind":19,"type":"md5_signature","digest":""#);
     md5.push_str("000102030405060708090a0b0c0d0e0f\"}");
     json_both_ways(
-        TcpOption::Md5Signature {
+        TcpOption::Md5Signature(Md5Signature {
             digest: std::array::from_fn(|i| i as u8),
-        },
+        }),
         &md5,
     );
 }
@@ -1334,9 +1365,9 @@ fn json_errors() {
 
 #[test]
 fn option_serialization_errors() {
-    let five = TcpOption::Sack {
+    let five = TcpOption::Sack(Sack {
         blocks: (0..5).map(|i| SackBlock { left: i, right: i }).collect(),
-    };
+    });
     let e = five.to_bytes().unwrap_err();
     assert!(
         matches!(
@@ -1350,9 +1381,9 @@ fn option_serialization_errors() {
     );
     assert_words(&e.to_string(), &["length 42", "10, 18, 26 or 34"]);
 
-    let short_cookie = TcpOption::FastOpen {
+    let short_cookie = TcpOption::FastOpen(FastOpen {
         cookie: inline(&[1, 2, 3]),
-    };
+    });
     let e = short_cookie.to_bytes().unwrap_err();
     assert!(
         matches!(
@@ -1371,28 +1402,28 @@ fn option_serialization_errors() {
 
     let cases: [(TcpOption, &str); 10] = [
         (
-            TcpOption::UserTimeout {
+            TcpOption::UserTimeout(UserTimeout {
                 granularity: Granularity::Seconds,
                 timeout: 0x8000,
-            },
+            }),
             "User Timeout",
         ),
         (
-            TcpOption::PocServiceProfile {
+            TcpOption::PocServiceProfile(PocServiceProfile {
                 start: false,
                 end: false,
                 filler: 0x40,
-            },
+            }),
             "POC service profile",
         ),
         (
-            TcpOption::QuickStartResponse {
+            TcpOption::QuickStartResponse(QuickStartResponse {
                 reserved: 0,
                 rate_request: 0,
                 ttl_diff: 0,
                 nonce: 1 << 30,
                 nonce_reserved: 0,
-            },
+            }),
             "Quick-Start response",
         ),
         (
@@ -1413,41 +1444,41 @@ fn option_serialization_errors() {
             "AccECN option",
         ),
         (
-            TcpOption::Experiment {
+            TcpOption::Experiment(Experiment {
                 kind: 254,
                 exid: 0xf989,
                 data: InlineBytes::new(),
-            },
+            }),
             "experiment option",
         ),
         (
-            TcpOption::Experiment {
+            TcpOption::Experiment(Experiment {
                 kind: 30,
                 exid: 1,
                 data: InlineBytes::new(),
-            },
+            }),
             "experiment option",
         ),
         (
-            TcpOption::ExperimentalFastOpen {
+            TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
                 kind: 254,
                 cookie: inline(&[1, 2]),
-            },
+            }),
             "experimental TCP Fast Open option",
         ),
         (
-            TcpOption::Unknown {
+            TcpOption::Unknown(Unknown {
                 kind: 2,
                 data: inline(&[5, 0xb4]),
-            },
+            }),
             "unknown option",
         ),
         (
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind: 5,
                 bytes: inline(&[2, 5]),
                 reason: MalformedReason::MissingLength,
-            },
+            }),
             "malformed option",
         ),
     ];
@@ -1559,11 +1590,11 @@ fn header_serialization_errors() {
     let mut h = mss_header();
     h.options.truncate(0);
     h.options.extend([
-        TcpOption::Malformed {
+        TcpOption::Malformed(Malformed {
             kind: 8,
             bytes: inline(&[8, 0, 1]),
             reason: MalformedReason::LengthBelowTwo { length: 0 },
-        },
+        }),
         TcpOption::Nop,
     ]);
     let e = h.to_bytes().unwrap_err();
@@ -1602,4 +1633,81 @@ fn header_serialization_errors() {
     let mut buf = [0u8; 24];
     assert_eq!(h.write_to(&mut buf), Ok(24));
     assert_eq!(buf.to_vec(), h.to_bytes().unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------
+// SCPS SNACK (kind 21, CCSDS 714.0-B-2): Kind 21, Length 6, hole offset, hole size
+
+#[test]
+fn snack_decodes_offset_and_size() {
+    let snack = single(&[21, 6, 0x00, 0x02, 0x01, 0x00]);
+    assert_eq!(
+        snack,
+        TcpOption::Snack(Snack {
+            hole_offset: 2,
+            hole_size: 0x100,
+        })
+    );
+    assert_eq!((snack.kind(), snack.name()), (21, "snack"));
+    assert_eq!(snack.to_string(), "snack offset 2 size 256");
+    let widest = single(&[21, 6, 0xff, 0xff, 0xff, 0xfe]);
+    assert_eq!(
+        widest,
+        TcpOption::Snack(Snack {
+            hole_offset: 0xffff,
+            hole_size: 0xfffe,
+        })
+    );
+}
+
+#[test]
+fn snack_of_another_length_is_malformed() {
+    let short = [21, 4, 0, 2];
+    let want = MalformedReason::BadLength {
+        length: 4,
+        allowed: LengthSet::exactly(6),
+    };
+    assert_eq!(
+        TcpOption::parse(&short),
+        Err(Error::MalformedOption {
+            kind: 21,
+            offset: 0,
+            reason: want,
+        })
+    );
+    assert_eq!(
+        TcpOption::parse_lossless(&short).unwrap(),
+        TcpOption::Malformed(Malformed {
+            kind: 21,
+            bytes: inline(&short),
+            reason: want,
+        })
+    );
+    let long = [21, 8, 0, 2, 0, 1, 0, 0];
+    assert!(matches!(
+        TcpOption::parse_lossless(&long).unwrap(),
+        TcpOption::Malformed(Malformed {
+            reason: MalformedReason::BadLength { length: 8, .. },
+            ..
+        })
+    ));
+}
+
+#[test]
+fn snack_json_shape() {
+    let snack = TcpOption::Snack(Snack {
+        hole_offset: 2,
+        hole_size: 1,
+    });
+    let json = serde_json::to_string(&snack).unwrap();
+    assert_eq!(
+        json,
+        r#"{"kind":21,"type":"snack","hole_offset":2,"hole_size":1}"#
+    );
+    assert_eq!(serde_json::from_str::<TcpOption>(&json).unwrap(), snack);
+    let missing =
+        serde_json::from_str::<TcpOption>(r#"{"kind":21,"type":"snack","hole_offset":2}"#)
+            .unwrap_err()
+            .to_string();
+    assert!(missing.contains("hole_size"), "{missing}");
 }

@@ -3,10 +3,12 @@
 use std::io::{self, Write};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use tcpwire::option::Malformed;
 
 use serde::Serialize;
 use tcpwire::capture::{find_tcp, Decapsulated, Frame, TcpInFrame};
-use tcpwire::harness::{options_with_offsets, Skipped};
+use tcpwire::harness::Skipped;
+use tcpwire::wire::options_with_offsets;
 use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
 
 use super::input::{captures, WalkError};
@@ -275,7 +277,7 @@ fn write_segment(
 ) -> io::Result<()> {
     let malformed = options_with_offsets(&segment.header)
         .filter_map(|(offset, option)| match option {
-            TcpOption::Malformed { kind, reason, .. } => Some(MalformedLine {
+            TcpOption::Malformed(Malformed { kind, reason, .. }) => Some(MalformedLine {
                 kind: *kind,
                 offset,
                 problem: reason.name(),
