@@ -30,6 +30,7 @@ pub(crate) trait OptionBody: Sized {
 
     /// Checks that the value has an exact encoding that parses back to it. The default: the
     /// encoded length is one the kind allows.
+    #[inline(always)]
     fn validate(&self, kind: u8) -> Result<(), Error> {
         check_length(
             Self::NAME_FOR_ERRORS,
@@ -48,6 +49,7 @@ pub(crate) trait OptionBody: Sized {
 }
 
 /// `Ok` when `len` is one of `allowed`, else an [`Error::Unencodable`] naming both.
+#[inline(always)]
 pub(crate) fn check_length(
     what: &'static str,
     kind: u8,
@@ -56,10 +58,16 @@ pub(crate) fn check_length(
 ) -> Result<(), Error> {
     match u8::try_from(len) {
         Ok(l) if allowed.contains(l) => Ok(()),
-        _ => Err(Error::Unencodable {
-            what,
-            detail: format!("kind {kind} with length {len}; allowed: {allowed}"),
-        }),
+        _ => Err(bad_length(what, kind, len, allowed)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn bad_length(what: &'static str, kind: u8, len: usize, allowed: LengthSet) -> Error {
+    Error::Unencodable {
+        what,
+        detail: format!("kind {kind} with length {len}; allowed: {allowed}"),
     }
 }
 

@@ -537,8 +537,8 @@ impl TcpHeader {
     /// first [`header_len`](Self::header_len) bytes of `buf` may have been written to.
     ///
     /// Each option is checked by its kind's `validate` and written by its kind's writer, straight
-    /// into `buf` (the generator runs the same writers); only when something is wrong does
-    /// [`validate`](Self::validate) run in full, to say precisely what.
+    /// into `buf` (the generator runs the same writers): in one pass for headers of the kinds
+    /// real traffic carries, else after [`validate`](Self::validate) has run in full.
     #[inline]
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
         match self.write_direct(buf) {
@@ -547,21 +547,33 @@ impl TcpHeader {
         }
     }
 
-    /// Why [`write_direct`](Self::write_direct) gave up: what [`validate`](Self::validate)
-    /// says, else a buffer too small.
-    #[cold]
+    /// [`write_to`](Self::write_to) for any header: [`validate`](Self::validate), then every
+    /// option through its kind's writer.
     #[inline(never)]
-    fn write_failed(&self, buf: &[u8]) -> Result<usize, Error> {
+    fn write_failed(&self, buf: &mut [u8]) -> Result<usize, Error> {
         self.validate()?;
-        Err(Error::BufferTooSmall {
-            needed: self.header_len(),
-            available: buf.len(),
-        })
+        let needed = self.header_len();
+        let available = buf.len();
+        let too_small = Error::BufferTooSmall { needed, available };
+        let (fixed, mut area) = buf
+            .get_mut(..needed)
+            .and_then(|b| b.split_first_chunk_mut::<FIXED_HEADER_LEN>())
+            .ok_or(too_small.clone())?;
+        *fixed = self.fixed_bytes();
+        for option in &self.options {
+            area = option.write(area).ok_or(too_small.clone())?;
+        }
+        // `validate` checked that the padding fills what the options leave.
+        if area.len() == self.padding.len() {
+            area.copy_from_slice(&self.padding);
+        }
+        Ok(needed)
     }
 
-    /// Writes the header when it is one [`validate`](Self::validate) accepts, checking that
-    /// on the way (the same checks, in one pass), and returns its length; `None` when anything
-    /// fails, possibly after writing part of the header.
+    /// Writes the header when every option is of a common kind and the header is one
+    /// [`validate`](Self::validate) accepts, checking that on the way (the same checks, in one
+    /// pass), and returns its length; `None` for anything else, possibly after writing part of
+    /// the header.
     #[inline]
     fn write_direct(&self, buf: &mut [u8]) -> Option<usize> {
         if !(5..=15).contains(&self.data_offset) || self.reserved > 7 {
@@ -578,18 +590,7 @@ impl TcpHeader {
         // an EOL.
         let mut options = self.options.iter();
         while let Some(option) = options.next() {
-            match option {
-                TcpOption::Nop => {}
-                TcpOption::Eol if options.len() == 0 => {}
-                TcpOption::Eol => return None,
-                TcpOption::Malformed(Malformed { reason, .. })
-                    if reason.is_framing() && options.len() != 0 =>
-                {
-                    return None
-                }
-                other => other.validate().ok()?,
-            }
-            area = option.write(area)?;
+            area = option.write_common(area, options.as_slice().is_empty())?;
         }
         if area.len() != self.padding.len() {
             return None;

@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 use crate::bytes::InlineBytes;
 use crate::error::{Error, MalformedReason};
 
-use super::{Malformed, TcpOption};
+use super::{Malformed, Slot, TcpOption};
 
 /// The most option bytes a header can carry (data offset 15).
 pub const MAX_OPTION_AREA: usize = 40;
@@ -69,6 +69,7 @@ pub(crate) fn parse_options_into(
 ) -> Result<(), Error> {
     let mut placer = Placer {
         list: options,
+        bytes_left: 0,
         len: 0,
     };
     let outcome = parse_area(area, base_offset, mode, &mut placer, padding);
@@ -113,10 +114,8 @@ fn parse_area(
             }
             _ => match frame(rest) {
                 Ok((bytes, next)) => {
-                    let bytes_left = rest.len();
-                    if let Err(reason) =
-                        TcpOption::decode_into(kind, bytes, || options.next_slot(bytes_left))
-                    {
+                    options.bytes_left = rest.len();
+                    if let Err(reason) = TcpOption::decode_into(kind, bytes, options) {
                         let option = malformed(kind, bytes, reason, offset(rest), mode)?;
                         options.place(option, rest.len());
                     }
@@ -140,8 +139,17 @@ fn parse_area(
 /// and copy all 56 bytes of it, and the copy would have to wait for the writes that built it.
 struct Placer<'a> {
     list: &'a mut OptionList,
+    /// The bytes of the area from the option being decoded on (to size the list's growth).
+    bytes_left: usize,
     /// Options placed so far.
     len: usize,
+}
+
+impl Slot for Placer<'_> {
+    #[inline(always)]
+    fn next(&mut self) -> Option<&mut TcpOption> {
+        self.next_slot(self.bytes_left)
+    }
 }
 
 impl Placer<'_> {

@@ -157,16 +157,13 @@ macro_rules! option_table {
                 }
             }
 
-            /// Decodes one option whose framing is sound (`option` is the whole option, Kind,
-            /// Length and body, and its length is its Length byte, 2..=40) straight into the
-            /// place `slot` gives: the length checked against the kind's rule, then the kind's
-            /// parser. Writing in place (rather than returning the value) spares a copy of the
-            /// whole `TcpOption` per option.
-            #[inline(always)]
-            pub(crate) fn decode_into<'s>(
+            /// Decodes one option of any kind whose framing is sound, as
+            /// [`decode_into`](Self::decode_into) does.
+            #[inline(never)]
+            fn decode_any(
                 kind: u8,
                 option: &[u8],
-                slot: impl FnOnce() -> Option<&'s mut TcpOption>,
+                slot: &mut impl Slot,
             ) -> Result<(), MalformedReason> {
                 let length = u8::try_from(option.len()).unwrap_or(u8::MAX);
                 let body = option.get(2..).unwrap_or_default();
@@ -175,11 +172,7 @@ macro_rules! option_table {
                         check_length(length, LengthSet::exactly($ulen))?;
                         place(slot, Self::$unit);
                     } )*
-                    $( $kind => {
-                        check_length(length, <$ty as OptionBody>::lengths($kind))?;
-                        let value = <$ty as OptionBody>::parse($kind, body)?;
-                        place(slot, Self::$variant(value));
-                    } )*
+                    $( $kind => place(slot, Self::$variant(decode_body::<$ty>($kind, length, body)?)), )*
                     253 | 254 => {
                         check_length(length, Experiment::lengths(kind))?;
                         place(slot, experiment::decode(kind, body)?);
@@ -286,6 +279,70 @@ option_table! {
     }
 }
 
+impl TcpOption {
+    /// Decodes one option whose framing is sound (`option` is the whole option, Kind, Length
+    /// and body, and its length is its Length byte, 2..=40) straight into the place `slot`
+    /// gives: the length checked against the kind's rule, then the kind's parser. Writing in
+    /// place (rather than returning the value) spares a copy of the whole `TcpOption`.
+    ///
+    /// The kinds of nearly every real header are inlined into the option loop; they run the
+    /// very parsers the table registers (`decode_body` over their types), so this list
+    /// decides speed, never behaviour. Every other kind takes the table's `decode_any`.
+    #[inline(always)]
+    pub(crate) fn decode_into(
+        kind: u8,
+        option: &[u8],
+        slot: &mut impl Slot,
+    ) -> Result<(), MalformedReason> {
+        let length = u8::try_from(option.len()).unwrap_or(u8::MAX);
+        let body = option.get(2..).unwrap_or_default();
+        match kind {
+            2 => place(slot, Self::Mss(decode_body::<Mss>(2, length, body)?)),
+            3 => place(slot, Self::WindowScale(decode_body(3, length, body)?)),
+            4 if length == 2 => place(slot, Self::SackPermitted),
+            5 => place(slot, Self::Sack(decode_body(5, length, body)?)),
+            8 => place(slot, Self::Timestamps(decode_body(8, length, body)?)),
+            _ => return Self::decode_any(kind, option, slot),
+        }
+        Ok(())
+    }
+}
+
+impl TcpOption {
+    /// Writes an option of a common kind (those of nearly every real header) when it
+    /// validates (the same check as [`validate`](Self::validate), through the kind's own
+    /// `validate` and `write`) and may stand where it is (EOL ends the list: `last` says
+    /// whether this one does); `None` for anything else, which the header writer then takes
+    /// through `validate` and [`write`](Self::write). The list decides speed, never behaviour.
+    #[inline(always)]
+    pub(crate) fn write_common<'o>(&self, out: &'o mut [u8], last: bool) -> Option<&'o mut [u8]> {
+        match self {
+            Self::Nop => put(out, [1]),
+            Self::Eol if last => put(out, [0]),
+            Self::Mss(v) => checked_write(v, 2, out),
+            Self::WindowScale(v) => checked_write(v, 3, out),
+            Self::SackPermitted => put(out, [4, 2]),
+            Self::Sack(v) => checked_write(v, 5, out),
+            Self::Timestamps(v) => checked_write(v, 8, out),
+            _ => None,
+        }
+    }
+}
+
+/// A kind's `write` after its `validate`.
+#[inline(always)]
+fn checked_write<'o, T: OptionBody>(v: &T, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+    v.validate(kind).ok()?;
+    v.write(kind, out)
+}
+
+/// A kind's value from its body, after its length rule.
+#[inline(always)]
+fn decode_body<T: OptionBody>(kind: u8, length: u8, body: &[u8]) -> Result<T, MalformedReason> {
+    check_length(length, T::lengths(kind))?;
+    T::parse(kind, body)
+}
+
 /// `Ok` when `allowed` holds `length`.
 #[inline(always)]
 fn check_length(length: u8, allowed: LengthSet) -> Result<(), MalformedReason> {
@@ -296,10 +353,26 @@ fn check_length(length: u8, allowed: LengthSet) -> Result<(), MalformedReason> {
     }
 }
 
+/// Where decoding puts an option: the next place of a header's option list, or one value.
+pub(crate) trait Slot {
+    /// The place for the next option (`None`: drop it, which the list never asks for).
+    fn next(&mut self) -> Option<&mut TcpOption>;
+}
+
+/// One option, for parsing a single option.
+struct One(TcpOption);
+
+impl Slot for One {
+    #[inline(always)]
+    fn next(&mut self) -> Option<&mut TcpOption> {
+        Some(&mut self.0)
+    }
+}
+
 /// Puts a decoded option where the caller wants it.
 #[inline(always)]
-fn place<'s>(slot: impl FnOnce() -> Option<&'s mut TcpOption>, value: TcpOption) {
-    if let Some(place) = slot() {
+fn place(slot: &mut impl Slot, value: TcpOption) {
+    if let Some(place) = slot.next() {
         *place = value;
     }
 }
@@ -412,9 +485,9 @@ impl TcpOption {
             1 => Ok((TcpOption::Nop, after_kind)),
             _ => match frame(bytes) {
                 Ok((opt, next)) => {
-                    let mut option = TcpOption::Nop;
-                    match Self::decode_into(kind, opt, || Some(&mut option)) {
-                        Ok(()) => Ok((option, next)),
+                    let mut option = One(TcpOption::Nop);
+                    match Self::decode_into(kind, opt, &mut option) {
+                        Ok(()) => Ok((option.0, next)),
                         Err(reason) => Ok((malformed(kind, opt, reason, 0, mode)?, next)),
                     }
                 }

@@ -69,12 +69,30 @@ impl OptionBody for Sack {
         2 + 8 * self.blocks.len()
     }
 
+    /// Unrolled by block count: a loop over at most 4 blocks is not worth its bookkeeping.
     #[inline(always)]
     fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
-        let mut out = put_head(out, kind, self.encoded_len())?;
-        for block in &self.blocks {
-            out = put(out, block.to_bytes())?;
+        match self.blocks.as_slice() {
+            [a] => put(put(out, [kind, 10])?, a.to_bytes()),
+            [a, b] => put(put(put(out, [kind, 18])?, a.to_bytes())?, b.to_bytes()),
+            [a, b, c] => put(
+                put(put(put(out, [kind, 26])?, a.to_bytes())?, b.to_bytes())?,
+                c.to_bytes(),
+            ),
+            [a, b, c, d] => put(
+                put(
+                    put(put(put(out, [kind, 34])?, a.to_bytes())?, b.to_bytes())?,
+                    c.to_bytes(),
+                )?,
+                d.to_bytes(),
+            ),
+            blocks => {
+                let mut out = put_head(out, kind, self.encoded_len())?;
+                for block in blocks {
+                    out = put(out, block.to_bytes())?;
+                }
+                Some(out)
+            }
         }
-        Some(out)
     }
 }
