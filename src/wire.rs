@@ -40,7 +40,7 @@ pub fn allowed_lengths(kind: u8) -> LengthSet {
 }
 
 /// Whether this crate decodes `kind` into a variant of its own (else it is
-/// [`TcpOption::Unknown`](crate::TcpOption::Unknown)).
+/// [`TcpOption::Unknown`]).
 pub const fn is_decoded_kind(kind: u8) -> bool {
     crate::option::is_decoded_kind(kind)
 }
