@@ -59,6 +59,8 @@ pub mod mptcp;
 mod number;
 pub mod option;
 pub mod ports;
+#[cfg(feature = "quickcheck")]
+mod random;
 pub mod registry;
 mod serde_form;
 pub mod wire;

@@ -281,3 +281,38 @@ impl Subtype for AddAddr {
         gen_add_addr(self)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for AddAddr {
+        fn arbitrary(g: &mut Gen) -> Self {
+            let address = if flag(g) {
+                IpAddr::V4(Ipv4Addr::from(<[u8; 4]>::arbitrary(g)))
+            } else {
+                IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::arbitrary(g)))
+            };
+            let address_id = u8::arbitrary(g);
+            let port = maybe(g, u16::arbitrary);
+            if flag(g) {
+                AddAddr::V0 {
+                    address_id,
+                    address,
+                    port,
+                }
+            } else {
+                AddAddr::V1 {
+                    reserved: bits(g, 3),
+                    address_id,
+                    address,
+                    port,
+                    truncated_hmac: maybe(g, <[u8; 8]>::arbitrary),
+                }
+            }
+        }
+    }
+}

@@ -363,3 +363,36 @@ impl Subtype for Dss {
         gen_dss(self)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for Dss {
+        fn arbitrary(g: &mut Gen) -> Self {
+            let dsn_8_bytes = flag(g);
+            let data_ack_8_bytes = flag(g);
+            Dss {
+                reserved: bits(g, 7),
+                data_fin: flag(g),
+                dsn_8_bytes,
+                data_ack_8_bytes,
+                data_ack: maybe(g, |g| random_sequence_number(g, data_ack_8_bytes)),
+                mapping: maybe(g, |g| DssMapping {
+                    dsn: random_sequence_number(g, dsn_8_bytes),
+                    subflow_seq: u32::arbitrary(g),
+                    // Infinite mappings (0) often enough to be seen.
+                    data_level_length: if u8::arbitrary(g) % 8 == 0 {
+                        0
+                    } else {
+                        u16::arbitrary(g)
+                    },
+                    checksum: maybe(g, u16::arbitrary),
+                }),
+            }
+        }
+    }
+}

@@ -198,6 +198,13 @@ macro_rules! subtype_table {
             }
         }
 
+        /// One generator per subtype, in the table's order.
+        #[cfg(feature = "quickcheck")]
+        const GENERATORS: &[fn(&mut quickcheck::Gen) -> MptcpOption] = &[
+            $( |g| MptcpOption::$variant(<$variant as quickcheck::Arbitrary>::arbitrary(g)), )*
+            |g| MptcpOption::$unassigned(<$unassigned as quickcheck::Arbitrary>::arbitrary(g)),
+        ];
+
         $(
             impl From<$variant> for MptcpOption {
                 fn from(value: $variant) -> Self {

@@ -277,3 +277,34 @@ impl Subtype for MpCapable {
         gen_mp_capable(self)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpCapable {
+        fn arbitrary(g: &mut Gen) -> Self {
+            // Mostly the two specified versions; sometimes any other nibble.
+            let version = *g.choose(&[0, 1, 1, 0, 1, 2, 15]).unwrap_or(&1);
+            let version = if version == 2 { bits(g, 4) } else { version };
+            let length = *g
+                .choose(if version == 0 {
+                    &[12u8, 20][..]
+                } else {
+                    &[4u8, 12, 20, 22, 24][..]
+                })
+                .unwrap_or(&12);
+            MpCapable {
+                version,
+                flags: MpCapableFlags::from_byte(u8::arbitrary(g)),
+                sender_key: (length >= 12).then(|| <[u8; 8]>::arbitrary(g)),
+                receiver_key: (length >= 20).then(|| <[u8; 8]>::arbitrary(g)),
+                data_level_length: (length >= 22).then(|| u16::arbitrary(g)),
+                checksum: (length >= 24).then(|| u16::arbitrary(g)),
+            }
+        }
+    }
+}

@@ -48,3 +48,20 @@ impl Subtype for MpFail {
         ))
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpFail {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                reserved: reserved12(g),
+                dsn: u64::arbitrary(g),
+            }
+        }
+    }
+}

@@ -46,3 +46,20 @@ impl Subtype for MpFastclose {
         ))
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpFastclose {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                reserved: reserved12(g),
+                receiver_key: <[u8; 8]>::arbitrary(g),
+            }
+        }
+    }
+}

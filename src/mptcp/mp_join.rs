@@ -224,3 +224,36 @@ impl Subtype for MpJoin {
         gen_mp_join(self)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpJoin {
+        fn arbitrary(g: &mut Gen) -> Self {
+            match u8::arbitrary(g) % 3 {
+                0 => MpJoin::Syn {
+                    backup: flag(g),
+                    reserved: bits(g, 3),
+                    address_id: u8::arbitrary(g),
+                    receiver_token: <[u8; 4]>::arbitrary(g),
+                    sender_random: <[u8; 4]>::arbitrary(g),
+                },
+                1 => MpJoin::SynAck {
+                    backup: flag(g),
+                    reserved: bits(g, 3),
+                    address_id: u8::arbitrary(g),
+                    sender_truncated_hmac: <[u8; 8]>::arbitrary(g),
+                    sender_random: <[u8; 4]>::arbitrary(g),
+                },
+                _ => MpJoin::Ack {
+                    reserved: reserved12(g),
+                    sender_hmac: <[u8; 20]>::arbitrary(g),
+                },
+            }
+        }
+    }
+}

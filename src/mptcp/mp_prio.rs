@@ -68,3 +68,22 @@ impl Subtype for MpPrio {
         ))
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    /// Both forms: RFC 8684's without an address ID, RFC 6824's with one.
+    impl Arbitrary for MpPrio {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                backup: flag(g),
+                reserved: bits(g, 3),
+                address_id: maybe(g, u8::arbitrary),
+            }
+        }
+    }
+}

@@ -57,3 +57,21 @@ impl Subtype for MpTcpRst {
         ))
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpTcpRst {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                reserved: bits(g, 3),
+                transient: flag(g),
+                reason: TcpRstReason::arbitrary(g),
+            }
+        }
+    }
+}

@@ -93,3 +93,31 @@ impl Subtype for Unassigned {
         ))
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpExperimental {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                nibble: bits(g, 4),
+                data: data(g, 0),
+            }
+        }
+    }
+
+    /// Subtypes 9..=14.
+    impl Arbitrary for Unassigned {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                subtype: 9 + u8::arbitrary(g) % 6,
+                nibble: bits(g, 4),
+                data: data(g, 0),
+            }
+        }
+    }
+}

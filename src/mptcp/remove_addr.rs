@@ -52,3 +52,20 @@ impl Subtype for RemoveAddr {
         ))
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for RemoveAddr {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                reserved: bits(g, 4),
+                address_ids: data(g, 1),
+            }
+        }
+    }
+}

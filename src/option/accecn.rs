@@ -139,3 +139,47 @@ impl OptionBody for AccEcnCounters {
         Some(out)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl AccEcnCounters {
+        /// 0..=3 counters present in the wire order of Order 1 (`order1`) or Order 0, each 24
+        /// bits.
+        pub(crate) fn generate_for(g: &mut Gen, order1: bool) -> AccEcnCounters {
+            let n = below(g, 4);
+            let mut values = [None; 3];
+            for slot in values.iter_mut().take(n) {
+                *slot = Some(u24(g));
+            }
+            let [first, second, third] = values;
+            if order1 {
+                AccEcnCounters {
+                    ee1b: first,
+                    eceb: second,
+                    ee0b: third,
+                }
+            } else {
+                AccEcnCounters {
+                    ee0b: first,
+                    eceb: second,
+                    ee1b: third,
+                }
+            }
+        }
+    }
+
+    /// Counters that are valid for one of the two AccECN option kinds (present ones form a prefix
+    /// of that kind's wire order).
+    impl Arbitrary for AccEcnCounters {
+        fn arbitrary(g: &mut Gen) -> Self {
+            let order1 = bool::arbitrary(g);
+            AccEcnCounters::generate_for(g, order1)
+        }
+    }
+}

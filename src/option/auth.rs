@@ -73,3 +73,37 @@ impl OptionBody for TcpAo {
         put_slice(put(out, [self.key_id, self.rnext_key_id])?, &self.mac)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for Md5Signature {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let mut digest = [0u8; 16];
+            fill(g, &mut digest);
+            (room >= 18).then_some(Self { digest })
+        }
+    }
+
+    /// MACs of RFC 5926's 12 bytes, 16, or any length that fits.
+    impl Generate for TcpAo {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let room = room.checked_sub(4)?.min(36);
+            let len = match below(g, 3) {
+                0 => 12.min(room),
+                1 => 16.min(room),
+                _ => length_in(g, 0, room),
+            };
+            Some(Self {
+                key_id: u8::arbitrary(g),
+                rnext_key_id: u8::arbitrary(g),
+                mac: inline_bytes(g, len),
+            })
+        }
+    }
+}

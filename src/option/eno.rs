@@ -30,3 +30,21 @@ impl OptionBody for Eno {
         put_opaque(out, kind, &self.data)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::Gen;
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for Eno {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let len = length_in(g, 0, room.checked_sub(2)?.min(38));
+            Some(Self {
+                data: inline_bytes(g, len),
+            })
+        }
+    }
+}

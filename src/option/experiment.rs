@@ -141,3 +141,38 @@ impl OptionBody for Experiment {
         put_slice(put(out, self.exid.to_be_bytes())?, &self.data)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for ExperimentalFastOpen {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            Some(Self {
+                kind: *g.choose(&[253, 254])?,
+                cookie: crate::option::fast_open::generate::cookie(g, room.checked_sub(4)?),
+            })
+        }
+    }
+
+    /// ExIDs seen in real traffic, or anything but TCP Fast Open's.
+    impl Generate for Experiment {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let exid = match u16::arbitrary(g) {
+                x if x % 2 == 0 => *g.choose(&[0x00ac, 0xacc0, 0xacc1, 0x0ed0, 0x454e])?,
+                EXID_FAST_OPEN => EXID_FAST_OPEN ^ 1,
+                x => x,
+            };
+            let len = length_in(g, 0, room.checked_sub(4)?.min(36));
+            Some(Self {
+                kind: *g.choose(&[253, 254])?,
+                exid,
+                data: inline_bytes(g, len),
+            })
+        }
+    }
+}

@@ -33,3 +33,37 @@ impl OptionBody for FastOpen {
         put_opaque(out, kind, &self.cookie)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+pub(crate) mod generate {
+    use quickcheck::Gen;
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// A TCP Fast Open cookie fitting in `room` bytes: empty (a cookie request) or an even
+    /// 4..=16 bytes (RFC 7413 s4.1.1).
+    pub(crate) fn cookie(g: &mut Gen, room: usize) -> InlineBytes<16> {
+        if room < 4 || one_in(g, 4) {
+            InlineBytes::new()
+        } else {
+            let len = if one_in(g, 2) {
+                // Linux and Chrome send 8 bytes.
+                8.min(room)
+            } else {
+                length_in(g, 4, room.min(16))
+            };
+            // Even lengths only; `room` is at least 4, so this stays at least 4.
+            inline_bytes(g, len & !1)
+        }
+    }
+
+    impl Generate for FastOpen {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            Some(Self {
+                cookie: cookie(g, room.checked_sub(2)?),
+            })
+        }
+    }
+}

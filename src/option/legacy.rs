@@ -37,6 +37,14 @@ macro_rules! u32_options {
                 put(out, [kind, 6, a, b, c, d])
             }
         }
+
+        #[cfg(feature = "quickcheck")]
+        impl crate::random::Generate for $name {
+            fn generate(g: &mut quickcheck::Gen, room: usize) -> Option<Self> {
+                let $field = <u32 as quickcheck::Arbitrary>::arbitrary(g);
+                (room >= 6).then_some(Self { $field })
+            }
+        }
     )*};
 }
 
@@ -150,5 +158,41 @@ impl OptionBody for AltChecksumData {
 
     fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
         put_opaque(out, kind, &self.data)
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for PocServiceProfile {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let value = Self {
+                start: bool::arbitrary(g),
+                end: bool::arbitrary(g),
+                filler: u8::arbitrary(g) & 0x3f,
+            };
+            (room >= 3).then_some(value)
+        }
+    }
+
+    impl Generate for AltChecksumRequest {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let algorithm = AltChecksumAlgorithm::arbitrary(g);
+            (room >= 3).then_some(Self { algorithm })
+        }
+    }
+
+    impl Generate for AltChecksumData {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let len = length_in(g, 0, room.checked_sub(2)?.min(38));
+            Some(Self {
+                data: inline_bytes(g, len),
+            })
+        }
     }
 }

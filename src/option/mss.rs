@@ -45,3 +45,20 @@ impl OptionBody for Mss {
         put(out, [kind, 4, m0, m1])
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::Gen;
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// Often a size real stacks send.
+    impl Generate for Mss {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let mss = realistic_u16(g, &[1460, 1440, 1400, 1380, 536, 8960, 65495]);
+            (room >= 4).then_some(Self { mss })
+        }
+    }
+}

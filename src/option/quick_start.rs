@@ -67,3 +67,25 @@ impl OptionBody for QuickStartResponse {
         put(out, [kind, 8, rate, self.ttl_diff, n0, n1, n2, n3])
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for QuickStartResponse {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let value = Self {
+                reserved: u8::arbitrary(g) & 0xf,
+                rate_request: u8::arbitrary(g) & 0xf,
+                ttl_diff: u8::arbitrary(g),
+                nonce: u32::arbitrary(g) & 0x3fff_ffff,
+                nonce_reserved: u8::arbitrary(g) & 0x3,
+            };
+            (room >= 8).then_some(value)
+        }
+    }
+}

@@ -96,3 +96,25 @@ impl OptionBody for Sack {
         }
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// 1 to 4 blocks, as many as fit.
+    impl Generate for Sack {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let most = (room.checked_sub(2)? / 8).min(4);
+            if most == 0 {
+                return None;
+            }
+            let n = length_in(g, 1, most);
+            let blocks: SackBlocks = (0..n).map(|_| SackBlock::arbitrary(g)).collect();
+            Some(Self { blocks })
+        }
+    }
+}

@@ -49,3 +49,23 @@ impl OptionBody for Snack {
         put(out, [kind, 6, o0, o1, s0, s1])
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for Snack {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let hole_offset = u16::arbitrary(g);
+            let hole_size = u16::arbitrary(g);
+            (room >= 6).then_some(Self {
+                hole_offset,
+                hole_size,
+            })
+        }
+    }
+}

@@ -51,3 +51,21 @@ impl OptionBody for Timestamps {
         put(put(out, [kind, 10])?, values.to_be_bytes())
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// TSecr often zero, as on a SYN.
+    impl Generate for Timestamps {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let tsval = u32::arbitrary(g);
+            let tsecr = if one_in(g, 4) { 0 } else { u32::arbitrary(g) };
+            (room >= 10).then_some(Self { tsval, tsecr })
+        }
+    }
+}

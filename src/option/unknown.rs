@@ -122,3 +122,37 @@ impl OptionBody for Malformed {
         put_slice(out, &self.bytes)
     }
 }
+
+#[cfg(feature = "quickcheck")]
+pub(crate) mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// Kinds this crate keeps as [`Unknown`] that real traffic or the registry knows.
+    pub(crate) const UNDECODED_KINDS: [u8; 19] = [
+        16, 17, 18, 20, 22, 23, 24, 25, 26, 31, 32, 33, 35, 70, 76, 77, 78, 173, 255,
+    ];
+
+    /// A kind the crate does not decode.
+    pub(crate) fn unknown_kind(g: &mut Gen) -> u8 {
+        let kind = u8::arbitrary(g);
+        if crate::option::is_decoded_kind(kind) || one_in(g, 2) {
+            g.choose(&UNDECODED_KINDS).copied().unwrap_or(76)
+        } else {
+            kind
+        }
+    }
+
+    impl Generate for Unknown {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let len = length_in(g, 0, room.checked_sub(2)?.min(38));
+            Some(Self {
+                kind: unknown_kind(g),
+                data: inline_bytes(g, len),
+            })
+        }
+    }
+}

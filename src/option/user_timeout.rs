@@ -67,3 +67,22 @@ impl OptionBody for UserTimeout {
         put(out, [kind, 4, v0, v1])
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for UserTimeout {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let value = Self {
+                granularity: Granularity::arbitrary(g),
+                timeout: u16::arbitrary(g) & 0x7fff,
+            };
+            (room >= 4).then_some(value)
+        }
+    }
+}

@@ -35,3 +35,24 @@ impl OptionBody for WindowScale {
         put(out, [kind, 3, self.shift])
     }
 }
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// Shifts over 14 (which RFC 7323 uses as 14) included.
+    impl Generate for WindowScale {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let shift = match below(g, 4) {
+                0 => *g.choose(&[14, 15, 16, 255])?,
+                1 => u8::arbitrary(g),
+                _ => u8::try_from(below(g, 15)).ok()?,
+            };
+            (room >= 3).then_some(Self { shift })
+        }
+    }
+}
