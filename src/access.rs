@@ -181,10 +181,11 @@ impl TcpHeader {
 /// unchanged.
 ///
 /// ```
+/// use tcpwire::option::WindowScale;
 /// use tcpwire::{TcpHeader, TcpOption};
 /// let syn = tcpwire::from_hex("c35001bb0000000100000000600200000000000002040218")?;
 /// let mut h = TcpHeader::parse(&syn)?;
-/// h.options.push(TcpOption::WindowScale(tcpwire::option::WindowScale { shift: 7 }));
+/// h.options.push(TcpOption::WindowScale(WindowScale { shift: 7 }));
 /// assert!(h.to_bytes().is_err()); // the data offset still says 4 option bytes
 /// h.fit_data_offset()?;
 /// assert_eq!((h.data_offset, h.options.len(), h.padding.as_slice()), (7, 3, &[][..]));
@@ -197,9 +198,10 @@ impl TcpHeader {
     /// header is written ([`validate`](Self::validate)).
     ///
     /// ```
+    /// use tcpwire::option::Mss;
     /// use tcpwire::{TcpHeader, TcpOption};
     /// let mut h = TcpHeader::default();
-    /// h.set_options([TcpOption::Mss(tcpwire::option::Mss { mss: 1400 }), TcpOption::SackPermitted])?;
+    /// h.set_options([TcpOption::Mss(Mss { mss: 1400 }), TcpOption::SackPermitted])?;
     /// assert_eq!(h.data_offset, 7);
     /// assert_eq!(h.options.last(), Some(&TcpOption::Eol));
     /// assert_eq!(h.padding.as_slice(), &[0]); // 4 + 2 + EOL + one zero

@@ -16,13 +16,14 @@
 //!   [`Error::OptionsTooLong`]; nothing is truncated.
 //!
 //! ```
+//! use tcpwire::option::{Mss, WindowScale};
 //! use tcpwire::{TcpHeader, TcpOption};
 //! // Window scale first, then MSS: kept in that order (3 + 4 = 7 bytes, then EOL).
 //! let header = TcpHeader::builder().ports(50000, 443).syn().window_scale(7).mss(1460).build()?;
 //! assert_eq!(header.data_offset, 7);
 //! assert_eq!(
 //!     header.options.as_slice(),
-//!     &[TcpOption::WindowScale(tcpwire::option::WindowScale { shift: 7 }), TcpOption::Mss(tcpwire::option::Mss { mss: 1460 }), TcpOption::Eol]
+//!     &[TcpOption::WindowScale(WindowScale { shift: 7 }), TcpOption::Mss(Mss { mss: 1460 }), TcpOption::Eol]
 //! );
 //! assert_eq!(TcpHeader::parse(&header.to_bytes()?)?, header);
 //! # Ok::<(), tcpwire::Error>(())

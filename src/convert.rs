@@ -125,8 +125,9 @@ impl TryFrom<&[u8]> for TcpSegment {
 /// Strict parsing of exactly one option, as [`TcpOption::parse`].
 ///
 /// ```
+/// use tcpwire::option::Mss;
 /// use tcpwire::TcpOption;
-/// assert_eq!(TcpOption::try_from(&[2, 4, 5, 0xb4][..])?, TcpOption::Mss(tcpwire::option::Mss { mss: 1460 }));
+/// assert_eq!(TcpOption::try_from(&[2, 4, 5, 0xb4][..])?, TcpOption::Mss(Mss { mss: 1460 }));
 /// assert!(TcpOption::try_from(&[2, 4, 5][..]).is_err());
 /// # Ok::<(), tcpwire::Error>(())
 /// ```

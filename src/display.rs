@@ -171,8 +171,9 @@ impl Display for TcpSegment {
 /// option `malformed kind 5 len 7: ` and the reason.
 ///
 /// ```
+/// use tcpwire::option::Timestamps;
 /// use tcpwire::{ParseMode, TcpOption};
-/// assert_eq!(TcpOption::Timestamps(tcpwire::option::Timestamps { tsval: 1, tsecr: 0 }).to_string(), "TS val 1 ecr 0");
+/// assert_eq!(TcpOption::Timestamps(Timestamps { tsval: 1, tsecr: 0 }).to_string(), "TS val 1 ecr 0");
 /// let bad = TcpOption::parse_lossless(&[2, 3, 5])?;
 /// assert_eq!(
 ///     bad.to_string(),

@@ -423,12 +423,13 @@ impl TcpHeader {
     /// again or to drop).
     ///
     /// ```
+    /// use tcpwire::option::Mss;
     /// use tcpwire::{ParseMode, TcpHeader, TcpOption};
     /// let syn = tcpwire::from_hex("c35001bb0000000100000000600200000000000002040218").unwrap();
     /// let ack = tcpwire::from_hex("01bbc35000000002000000025010020000000000").unwrap();
     /// let mut header = TcpHeader::default();
     /// header.parse_in_place(&syn, ParseMode::Strict)?;
-    /// assert_eq!(header.options.as_slice(), &[TcpOption::Mss(tcpwire::option::Mss { mss: 536 })]);
+    /// assert_eq!(header.options.as_slice(), &[TcpOption::Mss(Mss { mss: 536 })]);
     /// header.parse_in_place(&ack, ParseMode::Strict)?;
     /// assert_eq!(header, TcpHeader::parse(&ack)?);
     /// # Ok::<(), tcpwire::Error>(())

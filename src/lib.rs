@@ -6,15 +6,16 @@
 //! tcpwire: TCP segments as owned, typed values, and back into the very same bytes.
 //!
 //! ```
-//! use tcpwire::{TcpSegment, TcpOption};
+//! use tcpwire::option::{Mss, WindowScale};
+//! use tcpwire::{TcpOption, TcpSegment};
 //! // A Linux SYN: MSS 1460, SACK permitted, timestamps, NOP, window scale 7.
 //! let bytes = tcpwire::from_hex(
 //!     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
 //! ).unwrap();
 //! let segment = TcpSegment::parse(&bytes).unwrap();
 //! assert!(segment.header.flags.syn());
-//! assert_eq!(segment.header.options[0], TcpOption::Mss(tcpwire::option::Mss { mss: 1460 }));
-//! assert_eq!(segment.header.options[4], TcpOption::WindowScale(tcpwire::option::WindowScale { shift: 7 }));
+//! assert_eq!(segment.header.options[0], TcpOption::Mss(Mss { mss: 1460 }));
+//! assert_eq!(segment.header.options[4], TcpOption::WindowScale(WindowScale { shift: 7 }));
 //! // Every byte comes back out.
 //! assert_eq!(segment.to_bytes().unwrap(), bytes);
 //! ```
@@ -25,8 +26,10 @@
 //!   malformed option is an [`Error::MalformedOption`] naming kind, offset and the lengths
 //!   allowed) and lossless ([`TcpSegment::parse_lossless`]: it is kept as
 //!   [`TcpOption::Malformed`], so `to_bytes` gives back exactly the input).
-//! - [`TcpOption`] has a variant per IANA option kind; [`MptcpOption`] one per Multipath TCP
-//!   subtype of both versions, decided from the option's own bytes.
+//! - [`TcpOption`] has a variant per IANA option kind, each holding its kind's type from
+//!   [`option`] (one file per kind); [`MptcpOption`] one per Multipath TCP subtype of both
+//!   versions, decided from the option's own bytes ([`mptcp`]).
+//! - [`wire`] has the length rules and generators, for tools that build bytes by hand.
 //! - [`builder`] makes canonical segments (data offset, padding, checksum); [`checksum`]
 //!   computes and verifies checksums over IPv4/IPv6 pseudo-headers, on values or raw bytes.
 //! - [`registry`] holds the IANA registries as open enums, [`ports`] TCP service names.

@@ -40,9 +40,10 @@ pub enum ParseMode {
 /// `base_offset` is the area's offset in the header (20), used in error messages.
 ///
 /// ```
+/// use tcpwire::option::Mss;
 /// use tcpwire::{parse_options, ParseMode, TcpOption};
 /// let (options, padding) = parse_options(&[2, 4, 5, 0xb4, 1, 0, 7], 20, ParseMode::Strict).unwrap();
-/// assert_eq!(options.as_slice(), &[TcpOption::Mss(tcpwire::option::Mss { mss: 1460 }), TcpOption::Nop, TcpOption::Eol]);
+/// assert_eq!(options.as_slice(), &[TcpOption::Mss(Mss { mss: 1460 }), TcpOption::Nop, TcpOption::Eol]);
 /// assert_eq!(padding.as_slice(), &[7]);
 /// ```
 pub fn parse_options(

@@ -132,8 +132,8 @@ impl<C: OptionCodec> ErasedCodec for C {
 // ---------------------------------------------------------------------------------------------
 // The custom option value
 
-/// An option decoded by a user's codec ([`TcpOption::Custom`](crate::TcpOption::Custom)): its exact bytes, the codec's
-/// name, and (unless it came from JSON) the codec's value.
+/// An option decoded by a user's codec ([`TcpOption::Custom`](crate::TcpOption::Custom)): its
+/// exact bytes, the codec's name, and (unless it came from JSON) the codec's value.
 ///
 /// Equality and hashing look at the bytes and whether it is an MPTCP subtype, nothing else,
 /// so a value equals its JSON round trip. Cloning is cheap (a shared pointer), and the type is

@@ -534,7 +534,8 @@ impl From<MptcpOption> for TcpOption {
 }
 
 /// The generator for one option: writes it as stored, without checks (see
-/// [`TcpOption::validate`]), through the same writer as [`TcpHeader::write_to`](crate::TcpHeader::write_to).
+/// [`TcpOption::validate`]), through the same writer as
+/// [`TcpHeader::write_to`](crate::TcpHeader::write_to).
 pub fn gen_option<'a, W: Write + 'a>(option: &'a TcpOption) -> impl SerializeFn<W> + 'a {
     gen_by(option.encoded_len(), move |dst| {
         let len = dst.len();
