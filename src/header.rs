@@ -3,18 +3,13 @@
 
 use crate::option::Malformed;
 use std::fmt;
-use std::io::Write;
 
-use cookie_factory::bytes::{be_u16 as gen_u16, be_u32 as gen_u32, be_u8 as gen_u8};
-use cookie_factory::combinator::slice as gen_slice;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::{GenResult, SerializeFn, WriteContext};
 use serde::{Deserialize, Serialize};
 
 use crate::bytes::{hex_vec, InlineBytes};
 use crate::error::Error;
 use crate::option::{
-    gen_option, nop_slots, parse_options_into, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA,
+    nop_slots, parse_options_into, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA,
 };
 
 /// The fixed part of a TCP header, in bytes.
@@ -534,7 +529,7 @@ impl TcpHeader {
     }
 
     /// Writes the header into `buf`, returning the number of bytes written: the same checks and
-    /// the same bytes as [`validate`](Self::validate) then [`gen_header`]. On an error, the
+    /// the same bytes as [`validate`](Self::validate) then [`gen_header`](crate::wire::gen_header). On an error, the
     /// first [`header_len`](Self::header_len) bytes of `buf` may have been written to.
     ///
     /// Each option is checked by its kind's `validate` and written by its kind's writer, straight
@@ -606,9 +601,9 @@ impl TcpHeader {
     }
 
     /// The fixed 20 bytes as stored (the data offset, reserved bits and flags packed as
-    /// [`gen_header`] packs them).
+    /// [`gen_header`](crate::wire::gen_header) packs them).
     #[inline(always)]
-    fn fixed_bytes(&self) -> [u8; FIXED_HEADER_LEN] {
+    pub(crate) fn fixed_bytes(&self) -> [u8; FIXED_HEADER_LEN] {
         let [sp0, sp1] = self.src_port.to_be_bytes();
         let [dp0, dp1] = self.dst_port.to_be_bytes();
         let [s0, s1, s2, s3] = self.seq.to_be_bytes();
@@ -739,29 +734,6 @@ impl FixedHeader {
     }
 }
 
-/// The generator for a header: writes it as stored, without checks (see
-/// [`TcpHeader::validate`]).
-pub fn gen_header<'a, W: Write + 'a>(h: &'a TcpHeader) -> impl SerializeFn<W> + 'a {
-    move |mut out: WriteContext<W>| -> GenResult<W> {
-        let offset_byte = (h.data_offset << 4) | ((h.reserved & 0x7) << 1) | (h.flags.0 >> 8) as u8;
-        out = gen_tuple((
-            gen_u16(h.src_port),
-            gen_u16(h.dst_port),
-            gen_u32(h.seq),
-            gen_u32(h.ack_number),
-            gen_u8(offset_byte),
-            gen_u8((h.flags.0 & 0xff) as u8),
-            gen_u16(h.window),
-            gen_u16(h.checksum),
-            gen_u16(h.urgent_pointer),
-        ))(out)?;
-        for option in &h.options {
-            out = gen_option(option)(out)?;
-        }
-        gen_slice(h.padding.as_slice())(out)
-    }
-}
-
 /// A TCP segment: its header and the payload after it.
 ///
 /// ```
@@ -822,7 +794,7 @@ impl TcpSegment {
     }
 
     /// Writes the segment into `buf`, returning the number of bytes written: the same checks
-    /// and bytes as [`TcpHeader::validate`] then [`gen_segment`]. On an error, the bytes where
+    /// and bytes as [`TcpHeader::validate`] then [`gen_segment`](crate::wire::gen_segment). On an error, the bytes where
     /// the header goes may have been written to.
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let needed = self.len();
@@ -839,9 +811,4 @@ impl TcpSegment {
         payload.copy_from_slice(&self.payload);
         Ok(needed)
     }
-}
-
-/// The generator for a segment: header as stored, then the payload.
-pub fn gen_segment<'a, W: Write + 'a>(s: &'a TcpSegment) -> impl SerializeFn<W> + 'a {
-    gen_tuple((gen_header(&s.header), gen_slice(&s.payload)))
 }

@@ -15,11 +15,15 @@
 //!
 //! [`TcpHeader::parse`]: crate::TcpHeader::parse
 
+use std::io::Write;
+
+use cookie_factory::combinator::slice as gen_slice;
+use cookie_factory::{GenResult, SerializeFn, WriteContext};
+
 use crate::error::LengthSet;
-use crate::header::{TcpHeader, FIXED_HEADER_LEN};
+use crate::header::{TcpHeader, TcpSegment, FIXED_HEADER_LEN};
 use crate::option::TcpOption;
 
-pub use crate::header::{gen_header, gen_segment};
 pub use crate::mptcp::add_addr::add_addr_lengths;
 pub use crate::mptcp::dss::DSS_LENGTHS;
 pub use crate::mptcp::mp_capable::{
@@ -65,4 +69,25 @@ pub fn options_with_offsets(header: &TcpHeader) -> impl Iterator<Item = (usize, 
             *start += option.encoded_len();
             Some((offset, option))
         })
+}
+
+/// The generator for a header: writes it as stored, without checks (see
+/// [`TcpHeader::validate`]): the fixed bytes as [`TcpHeader::write_to`] packs them, each option
+/// through its kind's writer, the padding.
+pub fn gen_header<'a, W: Write + 'a>(h: &'a TcpHeader) -> impl SerializeFn<W> + 'a {
+    move |mut out: WriteContext<W>| -> GenResult<W> {
+        out = gen_slice(h.fixed_bytes())(out)?;
+        for option in &h.options {
+            out = gen_option(option)(out)?;
+        }
+        gen_slice(h.padding.as_slice())(out)
+    }
+}
+
+/// The generator for a segment: the header (see [`gen_header`]), then the payload.
+pub fn gen_segment<'a, W: Write + 'a>(s: &'a TcpSegment) -> impl SerializeFn<W> + 'a {
+    move |out: WriteContext<W>| -> GenResult<W> {
+        let out = gen_header(&s.header)(out)?;
+        gen_slice(&s.payload)(out)
+    }
 }
