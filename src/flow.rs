@@ -38,6 +38,7 @@
 //! # Ok::<(), tcpwire::Error>(())
 //! ```
 
+use crate::option::{Mss, WindowScale};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::net::IpAddr;
@@ -121,15 +122,13 @@ impl SynOptions {
         let mut s = SynOptions::default();
         for option in &header.options {
             match option {
-                TcpOption::Mss { mss } => s.mss = s.mss.or(Some(*mss)),
-                TcpOption::WindowScale { shift } => {
+                TcpOption::Mss(Mss { mss }) => s.mss = s.mss.or(Some(*mss)),
+                TcpOption::WindowScale(WindowScale { shift }) => {
                     s.window_scale = s.window_scale.or(Some(*shift))
                 }
                 TcpOption::SackPermitted => s.sack_permitted = true,
-                TcpOption::Timestamps { .. } => s.timestamps = true,
-                TcpOption::FastOpen { .. } | TcpOption::ExperimentalFastOpen { .. } => {
-                    s.fast_open = true
-                }
+                TcpOption::Timestamps(_) => s.timestamps = true,
+                TcpOption::FastOpen(_) | TcpOption::ExperimentalFastOpen(_) => s.fast_open = true,
                 TcpOption::Mptcp(MptcpOption::MpCapable(c)) => {
                     s.mp_capable = s.mp_capable.or(Some(*c))
                 }

@@ -6,15 +6,16 @@
 //! tcpwire: TCP segments as owned, typed values, and back into the very same bytes.
 //!
 //! ```
-//! use tcpwire::{TcpSegment, TcpOption};
+//! use tcpwire::option::{Mss, WindowScale};
+//! use tcpwire::{TcpOption, TcpSegment};
 //! // A Linux SYN: MSS 1460, SACK permitted, timestamps, NOP, window scale 7.
 //! let bytes = tcpwire::from_hex(
 //!     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
 //! ).unwrap();
 //! let segment = TcpSegment::parse(&bytes).unwrap();
 //! assert!(segment.header.flags.syn());
-//! assert_eq!(segment.header.options[0], TcpOption::Mss { mss: 1460 });
-//! assert_eq!(segment.header.options[4], TcpOption::WindowScale { shift: 7 });
+//! assert_eq!(segment.header.options[0], TcpOption::Mss(Mss { mss: 1460 }));
+//! assert_eq!(segment.header.options[4], TcpOption::WindowScale(WindowScale { shift: 7 }));
 //! // Every byte comes back out.
 //! assert_eq!(segment.to_bytes().unwrap(), bytes);
 //! ```
@@ -25,8 +26,10 @@
 //!   malformed option is an [`Error::MalformedOption`] naming kind, offset and the lengths
 //!   allowed) and lossless ([`TcpSegment::parse_lossless`]: it is kept as
 //!   [`TcpOption::Malformed`], so `to_bytes` gives back exactly the input).
-//! - [`TcpOption`] has a variant per IANA option kind; [`MptcpOption`] one per Multipath TCP
-//!   subtype of both versions, decided from the option's own bytes.
+//! - [`TcpOption`] has a variant per IANA option kind, each holding its kind's type from
+//!   [`option`] (one file per kind); [`MptcpOption`] one per Multipath TCP subtype of both
+//!   versions, decided from the option's own bytes ([`mptcp`]).
+//! - [`wire`] has the length rules and generators, for tools that build bytes by hand.
 //! - [`builder`] makes canonical segments (data offset, padding, checksum); [`checksum`]
 //!   computes and verifies checksums over IPv4/IPv6 pseudo-headers, on values or raw bytes,
 //!   and tells a wrong checksum from transmit offload ([`checksum::ChecksumVerdict`]).
@@ -50,6 +53,7 @@ pub mod checksum;
 pub mod codec;
 mod convert;
 mod display;
+mod element;
 mod error;
 pub mod flow;
 #[cfg(feature = "arbitrary")]
@@ -58,24 +62,27 @@ pub mod harness;
 mod header;
 pub mod mptcp;
 mod number;
-mod option;
+pub mod option;
 pub mod ports;
+#[cfg(feature = "quickcheck")]
+mod random;
 pub mod registry;
 mod serde_form;
 #[cfg(feature = "signatures")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signatures")))]
 pub mod signature;
+pub mod wire;
 
 pub use builder::{Builder, TcpHeaderBuilder, TcpSegmentBuilder};
 pub use bytes::{from_hex, to_hex, HexError, InlineBytes};
 pub use codec::{CustomOption, FieldValue, OptionCodec, Parser};
 pub use convert::ParseNameError;
 pub use error::{Error, LengthSet, MalformedReason};
-pub use header::{gen_header, gen_segment, Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
+pub use header::{Flags, TcpHeader, TcpSegment, FIXED_HEADER_LEN};
 pub use mptcp::MptcpOption;
 pub use option::{
-    allowed_lengths, gen_option, is_decoded_kind, parse_options, AccEcnCounters, Granularity,
-    OptionList, ParseMode, SackBlock, SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
+    parse_options, AccEcnCounters, Granularity, OptionList, ParseMode, SackBlock, SackBlocks,
+    TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
 };
 pub use registry::{AltChecksumAlgorithm, MptcpSubtype, OtherValue, TcpOptionKind, TcpRstReason};
 

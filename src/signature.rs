@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::option::{Md5Signature, TcpAo};
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -344,19 +345,21 @@ impl crate::builder::Builder<crate::header::TcpSegment> {
             s.header
                 .options
                 .iter()
-                .any(|o| matches!(o, crate::option::TcpOption::Md5Signature { .. }))
+                .any(|o| matches!(o, crate::option::TcpOption::Md5Signature(_)))
         };
         let first = self.clone().build()?;
         let mut segment = if has(&first) {
             first
         } else {
-            self.option(crate::option::TcpOption::Md5Signature { digest: [0; 16] })
-                .build()?
+            self.option(crate::option::TcpOption::Md5Signature(Md5Signature {
+                digest: [0; 16],
+            }))
+            .build()?
         };
         let (src, dst) = (src.into(), dst.into());
         let digest = md5::digest(src, dst, &segment.to_bytes()?, key)?;
         for option in segment.header.options.iter_mut() {
-            if let crate::option::TcpOption::Md5Signature { digest: d } = option {
+            if let crate::option::TcpOption::Md5Signature(Md5Signature { digest: d }) = option {
                 *d = digest;
                 break;
             }
@@ -379,17 +382,17 @@ impl crate::builder::Builder<crate::header::TcpSegment> {
             s.header
                 .options
                 .iter()
-                .any(|o| matches!(o, crate::option::TcpOption::TcpAo { .. }))
+                .any(|o| matches!(o, crate::option::TcpOption::TcpAo(_)))
         };
         let first = self.clone().build()?;
         let segment = if has(&first) {
             first
         } else {
-            self.option(crate::option::TcpOption::TcpAo {
+            self.option(crate::option::TcpOption::TcpAo(TcpAo {
                 key_id: how.key.key_id,
                 rnext_key_id: how.rnext_key_id,
                 mac: crate::bytes::InlineBytes::from_slice(&[0; ao::MAC_LEN]).unwrap_or_default(),
-            })
+            }))
             .build()?
         };
         let (src, dst) = (src.into(), dst.into());

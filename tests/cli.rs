@@ -7,6 +7,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use tcpwire::option::{Malformed, Unknown};
 
 use serde_json::Value;
 use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated};
@@ -660,7 +661,7 @@ fn strict_reports_every_malformed_option_that_lossless_keeps() {
             let mut offset = 20;
             let mut malformed = Vec::new();
             for option in &header.options {
-                if let TcpOption::Malformed { kind, reason, .. } = option {
+                if let TcpOption::Malformed(Malformed { kind, reason, .. }) = option {
                     malformed.push(serde_json::json!({
                         "kind": kind, "offset": offset, "problem": reason.name(), "reason": reason.to_string()
                     }));
@@ -1019,7 +1020,7 @@ fn stats_counts_match_the_library() {
             for option in &header.options {
                 let len = option.encoded_len();
                 match option {
-                    TcpOption::Malformed { kind, reason, .. } => {
+                    TcpOption::Malformed(Malformed { kind, reason, .. }) => {
                         *malformed
                             .entry((u64::from(*kind), reason.name().into()))
                             .or_default() += 1;
@@ -1036,7 +1037,7 @@ fn stats_counts_match_the_library() {
                                 .or_default() += 1;
                         }
                         let name = match option {
-                            TcpOption::Unknown { kind, .. } => {
+                            TcpOption::Unknown(Unknown { kind, .. }) => {
                                 TcpOptionKind::from_value(*kind).name()
                             }
                             other => other.name(),

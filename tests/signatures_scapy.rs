@@ -11,6 +11,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use tcpwire::option::TcpAo;
 
 use serde_json::{json, Value};
 use tcpwire::capture::{find_tcp_in_ip, Decapsulated};
@@ -79,7 +80,7 @@ fn tcpwire_verifies_what_scapy_signs() {
             .options
             .iter()
             .find_map(|o| match o {
-                tcpwire::TcpOption::TcpAo { key_id, .. } => Some(*key_id),
+                tcpwire::TcpOption::TcpAo(TcpAo { key_id, .. }) => Some(*key_id),
                 _ => None,
             })
             .unwrap();

@@ -3,12 +3,14 @@
 use std::io::{self, Write};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use tcpwire::option::Malformed;
 
 use serde::Serialize;
 use tcpwire::capture::{find_tcp, Decapsulated, Frame, TcpInFrame};
 use tcpwire::checksum::{ChecksumHints, ChecksumVerdict};
-use tcpwire::harness::{options_with_offsets, Skipped};
+use tcpwire::harness::Skipped;
 use tcpwire::signature::SignatureVerdict;
+use tcpwire::wire::options_with_offsets;
 use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
 
 use super::input::{captures, WalkError};
@@ -313,7 +315,7 @@ fn write_segment(
 ) -> io::Result<()> {
     let malformed = options_with_offsets(&segment.header)
         .filter_map(|(offset, option)| match option {
-            TcpOption::Malformed { kind, reason, .. } => Some(MalformedLine {
+            TcpOption::Malformed(Malformed { kind, reason, .. }) => Some(MalformedLine {
                 kind: *kind,
                 offset,
                 problem: reason.name(),

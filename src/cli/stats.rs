@@ -3,11 +3,13 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
+use tcpwire::option::{Malformed, Unknown};
 
 use indexmap::IndexMap;
 use serde::Serialize;
 use tcpwire::capture::CaptureError;
-use tcpwire::harness::{options_with_offsets, Skipped};
+use tcpwire::harness::Skipped;
+use tcpwire::wire::options_with_offsets;
 use tcpwire::{Flags, MptcpSubtype, ParseMode, TcpOption, TcpOptionKind};
 
 use super::input::{captures, WalkError};
@@ -83,7 +85,7 @@ impl Stats {
         for (offset, option) in options_with_offsets(&segment.header) {
             let length = option.encoded_len();
             match option {
-                TcpOption::Malformed { kind, reason, .. } => {
+                TcpOption::Malformed(Malformed { kind, reason, .. }) => {
                     *self.malformed.entry((*kind, reason.name())).or_default() += 1;
                     continue;
                 }
@@ -100,7 +102,7 @@ impl Stats {
                 _ => {}
             }
             let name = match option {
-                TcpOption::Unknown { kind, .. } => TcpOptionKind::from_value(*kind).name(),
+                TcpOption::Unknown(Unknown { kind, .. }) => TcpOptionKind::from_value(*kind).name(),
                 other => other.name(),
             };
             *self

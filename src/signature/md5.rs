@@ -11,7 +11,7 @@
 //! let (a, b) = ("2001:db8::1".parse::<Ipv6Addr>()?, "2001:db8::2".parse::<Ipv6Addr>()?);
 //! let mut bytes = tcpwire::TcpSegment::builder()
 //!     .ports(179, 50000).seq(7).ack_number(8).ack()
-//!     .option(tcpwire::TcpOption::Md5Signature { digest: [0; 16] })
+//!     .option(tcpwire::TcpOption::Md5Signature(tcpwire::option::Md5Signature { digest: [0; 16] }))
 //!     .payload(&b"open"[..]).build()?.to_bytes()?;
 //! md5::sign(a, b, &mut bytes, b"bgp-secret")?;
 //! let mut keys = md5::Md5Keys::new();
