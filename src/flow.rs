@@ -62,6 +62,38 @@ impl Endpoint {
     }
 }
 
+impl From<std::net::SocketAddr> for Endpoint {
+    fn from(a: std::net::SocketAddr) -> Self {
+        Self::new(a.ip(), a.port())
+    }
+}
+
+/// In human-readable formats, the `Display` form (`10.0.0.1:443`, `[2001:db8::1]:443`); in
+/// binary ones, the address and the port.
+impl serde::Serialize for Endpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            (self.addr, self.port).serialize(s)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Endpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            text.parse::<std::net::SocketAddr>()
+                .map(Endpoint::from)
+                .map_err(|e| serde::de::Error::custom(format!("endpoint {text:?}: {e}")))
+        } else {
+            let (addr, port) = <(IpAddr, u16)>::deserialize(d)?;
+            Ok(Endpoint::new(addr, port))
+        }
+    }
+}
+
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.addr {
@@ -72,8 +104,10 @@ impl fmt::Display for Endpoint {
 }
 
 /// Which side of a connection sent a segment: the client opened it (sent the first SYN, or
-/// the first segment seen when the capture starts mid-connection).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// the first segment seen when the capture starts mid-connection). In serde, `"client"` or
+/// `"server"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Side {
     /// The side that opened the connection.
     Client,

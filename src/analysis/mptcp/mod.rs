@@ -1,0 +1,880 @@
+//! Multipath TCP connection analysis: subflows grouped into connections, data sequence numbers
+//! in 64 bits, and every MP_JOIN HMAC, ADD_ADDR HMAC and DSS checksum verified.
+//!
+//! Feed [`MptcpAnalyzer::segment`] every TCP segment of a capture in order; it files the
+//! segment in its [flow table](crate::flow) (one flow per subflow) and, for segments of MPTCP
+//! subflows, returns an [`Annotation`]: the connection and subflow ids, the data sequence
+//! number and data ACK widened to 64 bits (and relative to the IDSNs), the verdicts this
+//! segment allowed ([`Verdict`]: `ok`, `bad`, `unknown_key`) and the connection-level
+//! [`Event`]s. [`MptcpAnalyzer::finish`] gives one [`ConnectionSummary`] per connection.
+//!
+//! - Keys come from MP_CAPABLE in every form (the v0 SYN, the SYN/ACK, the third ACK and the v1
+//!   first data segment carry them); tokens and IDSNs from the keys ([`crypto`]).
+//! - A subflow joins the connection whose token its MP_JOIN SYN names (not by address).
+//! - An MP_JOIN SYN/ACK and third ACK carry HMAC(Key-sender || Key-receiver, R-sender ||
+//!   R-receiver), truncated to 64 bits on the SYN/ACK; a v1 ADD_ADDR the rightmost 64 bits of
+//!   HMAC(Key-sender || Key-receiver, ID || address || port, the port zero when absent).
+//! - When the connection negotiated checksums, the mapped bytes of each DSS mapping are kept
+//!   (bounded: one mapping, at most 65535 bytes, per direction of a subflow, within
+//!   [`AnalyzerConfig::max_buffered_bytes`] overall) until the mapping is complete, then
+//!   checked. A mapping Linux repeats on each segment it covers counts once. The first mapping
+//!   may come in MP_CAPABLE (DSN = IDSN + 1, subflow sequence number 1).
+//! - A mapping that sends again, on another subflow, a data range already mapped is a
+//!   reinjection (`reinjection_of` names the first frame); one that starts below data already
+//!   mapped without overlapping it is out of order.
+//!
+//! The example of the [module above](crate::analysis) runs a v1 handshake through it.
+
+pub mod crypto;
+mod report;
+mod state;
+
+use std::collections::HashMap;
+
+pub use report::{
+    AddressAction, AddressRecord, Annotation, ChecksumVerdict, ConnectionSummary,
+    ConnectionVerdicts, Event, EventCounts, FallbackReason, SubflowKind, SubflowSummary, Verdict,
+    VerdictCounts,
+};
+
+use crate::flow::{Endpoint, FlowTable, FlowTableConfig, FlowTableStats, Side};
+use crate::header::TcpHeader;
+use crate::mptcp::{AddAddr, MpJoin, MptcpOption};
+use crate::option::TcpOption;
+use crypto::Version;
+use state::{idx, widen, Connection, Mapping, SubflowState};
+
+/// One TCP segment as the analysis needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment<'a> {
+    /// The frame number (for `reinjection_of`, events and the address timeline).
+    pub frame: u64,
+    /// Capture time in nanoseconds (for idle eviction).
+    pub time_ns: u64,
+    /// Sender.
+    pub src: Endpoint,
+    /// Receiver.
+    pub dst: Endpoint,
+    /// The parsed header.
+    pub header: &'a TcpHeader,
+    /// The captured payload bytes (fewer than `payload_len` when the capture cut them).
+    pub payload: &'a [u8],
+    /// The payload length on the wire.
+    pub payload_len: usize,
+}
+
+/// Limits of an [`MptcpAnalyzer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnalyzerConfig {
+    /// The flow table's limits (subflows and other TCP connections).
+    pub flows: FlowTableConfig,
+    /// The most MPTCP connections kept at once; the least recently seen one is finished to
+    /// make room.
+    pub max_connections: usize,
+    /// Subflows listed per connection (more are counted).
+    pub max_subflows: usize,
+    /// Address timeline entries kept per connection.
+    pub max_addresses: usize,
+    /// Data ranges remembered per direction of a connection for reinjection detection.
+    pub max_ranges: usize,
+    /// Mapped bytes kept at once, over all subflows, for DSS checksums.
+    pub max_buffered_bytes: usize,
+}
+
+impl Default for AnalyzerConfig {
+    /// The flow table's defaults, 100,000 connections, 64 subflows and 256 addresses listed,
+    /// 4096 ranges per direction, 64 MiB of mapped bytes.
+    fn default() -> Self {
+        Self {
+            flows: FlowTableConfig::default(),
+            max_connections: 100_000,
+            max_subflows: 64,
+            max_addresses: 256,
+            max_ranges: 4096,
+            max_buffered_bytes: 64 << 20,
+        }
+    }
+}
+
+/// The analysis: a flow table of subflows and the MPTCP connections they make up (see the
+/// module docs).
+#[derive(Debug)]
+pub struct MptcpAnalyzer {
+    config: AnalyzerConfig,
+    flows: FlowTable<SubflowState>,
+    conns: HashMap<u64, Connection>,
+    tokens: HashMap<u32, u64>,
+    next_conn: u64,
+    finished: Vec<ConnectionSummary>,
+    buffered: usize,
+    evicted_connections: u64,
+}
+
+impl Default for MptcpAnalyzer {
+    fn default() -> Self {
+        Self::new(AnalyzerConfig::default())
+    }
+}
+
+impl MptcpAnalyzer {
+    /// An analyzer with these limits.
+    pub fn new(config: AnalyzerConfig) -> Self {
+        Self {
+            config,
+            flows: FlowTable::new(config.flows),
+            conns: HashMap::new(),
+            tokens: HashMap::new(),
+            next_conn: 0,
+            finished: Vec::new(),
+            buffered: 0,
+            evicted_connections: 0,
+        }
+    }
+
+    /// Files a segment; for a segment of an MPTCP subflow, what the analysis says about it.
+    pub fn segment(&mut self, seg: &Segment<'_>) -> Option<Annotation> {
+        for dropped in self.flows.take_dropped() {
+            for m in dropped.state.maps.iter().flatten() {
+                self.buffered = self.buffered.saturating_sub(m.buf.capacity());
+            }
+        }
+        let has_mptcp = seg
+            .header
+            .options
+            .iter()
+            .any(|o| matches!(o, TcpOption::Mptcp(_)));
+        let (obs, flow) =
+            self.flows
+                .observe_mut(seg.time_ns, seg.src, seg.dst, seg.header, seg.payload_len);
+        let st = &mut flow.state;
+        if !has_mptcp && st.kind.is_none() {
+            return None;
+        }
+        let side = obs.side;
+        let flags = seg.header.flags;
+        let isn_known = flow.half(side).isn_from_syn;
+        let endpoints = (
+            flow.client.endpoint.unwrap_or(seg.src),
+            flow.server.endpoint.unwrap_or(seg.dst),
+        );
+        let st = &mut flow.state;
+        let mut ann = Annotation {
+            subflow: obs.id,
+            ..Annotation::default()
+        };
+        let mut ctx = Ctx {
+            config: &self.config,
+            conns: &mut self.conns,
+            tokens: &mut self.tokens,
+            next_conn: &mut self.next_conn,
+            finished: &mut self.finished,
+            evicted: &mut self.evicted_connections,
+            buffered: &mut self.buffered,
+            seg,
+            side,
+            endpoints,
+            subflow: obs.id,
+        };
+
+        // Handshake options first: they make the connection the others refer to.
+        let mut saw_capable = false;
+        let mut saw_join = false;
+        for option in &seg.header.options {
+            match option {
+                TcpOption::Mptcp(MptcpOption::MpCapable(c)) => {
+                    saw_capable = true;
+                    ctx.mp_capable(st, c, &mut ann);
+                }
+                TcpOption::Mptcp(MptcpOption::MpJoin(j)) => {
+                    saw_join = true;
+                    ctx.mp_join(st, j, &mut ann);
+                }
+                _ => {}
+            }
+        }
+        if flags.syn() && flags.ack() && !st.fallback {
+            if st.kind == Some(SubflowKind::Initial) && !saw_capable {
+                st.fallback = true;
+                ctx.fallback(st, FallbackReason::SynAckWithoutMpCapable, &mut ann);
+            } else if st.kind == Some(SubflowKind::Join) && !saw_join {
+                st.fallback = true;
+                ctx.fallback(st, FallbackReason::JoinRefused, &mut ann);
+            }
+        }
+        if st.awaiting_third_ack && side == Side::Client && !flags.syn() {
+            st.awaiting_third_ack = false;
+            if !has_mptcp && !st.fallback {
+                st.fallback = true;
+                ctx.fallback(st, FallbackReason::AckWithoutMpCapable, &mut ann);
+            }
+        }
+        for option in &seg.header.options {
+            if let TcpOption::Mptcp(m) = option {
+                ctx.other_option(st, m, &mut ann);
+            }
+        }
+        // The payload, for the DSS checksum of the mapping it belongs to.
+        if seg.payload_len > 0 {
+            ctx.feed(st, obs.relative_seq.filter(|_| isn_known), &mut ann);
+        }
+        ann.connection = st.conn.filter(|c| ctx.conns.contains_key(c));
+        if let Some(conn) = st.conn.and_then(|c| ctx.conns.get_mut(&c)) {
+            conn.last_frame = seg.frame;
+            conn.last_seen_ns = seg.time_ns;
+            if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
+                rec.segments += 1;
+                match side {
+                    Side::Client => rec.client_bytes += seg.payload_len as u64,
+                    Side::Server => rec.server_bytes += seg.payload_len as u64,
+                }
+                rec.fin |= flags.fin();
+                rec.rst |= flags.rst();
+            }
+        }
+        Some(ann)
+    }
+
+    /// Connections finished early to make room (the table was full), since the last call.
+    pub fn take_finished(&mut self) -> Vec<ConnectionSummary> {
+        std::mem::take(&mut self.finished)
+    }
+
+    /// How many connections were finished early to make room.
+    pub fn evicted_connections(&self) -> u64 {
+        self.evicted_connections
+    }
+
+    /// The flow table's counts (subflows and other TCP connections).
+    pub fn flow_stats(&self) -> FlowTableStats {
+        self.flows.stats()
+    }
+
+    /// Every connection not yet taken, in order of connection id.
+    pub fn finish(mut self) -> Vec<ConnectionSummary> {
+        let mut out = std::mem::take(&mut self.finished);
+        out.extend(self.conns.drain().map(|(_, c)| c.summary()));
+        out.sort_by_key(|c| c.connection);
+        out
+    }
+}
+
+/// The analyzer's parts one segment works on.
+struct Ctx<'a, 's> {
+    config: &'a AnalyzerConfig,
+    conns: &'a mut HashMap<u64, Connection>,
+    tokens: &'a mut HashMap<u32, u64>,
+    next_conn: &'a mut u64,
+    finished: &'a mut Vec<ConnectionSummary>,
+    evicted: &'a mut u64,
+    buffered: &'a mut usize,
+    seg: &'a Segment<'s>,
+    side: Side,
+    endpoints: (Endpoint, Endpoint),
+    subflow: u64,
+}
+
+impl Ctx<'_, '_> {
+    fn conn<'c>(&'c mut self, st: &SubflowState) -> Option<&'c mut Connection> {
+        st.conn.and_then(|c| self.conns.get_mut(&c))
+    }
+
+    /// The connection-level side of a subflow side.
+    fn conn_side(st: &SubflowState, side: Side) -> Side {
+        if st.opener_is_conn_client {
+            side
+        } else {
+            side.peer()
+        }
+    }
+
+    fn event(&mut self, st: &SubflowState, event: Event, ann: &mut Annotation) {
+        if let Some(conn) = self.conn(st) {
+            conn.events.add(&event);
+        }
+        ann.events.push(event);
+    }
+
+    fn fallback(&mut self, st: &SubflowState, reason: FallbackReason, ann: &mut Annotation) {
+        if let Some(conn) = self.conn(st) {
+            if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
+                rec.fallback.get_or_insert(reason);
+            }
+            if st.kind == Some(SubflowKind::Initial) || reason == FallbackReason::InfiniteMapping {
+                conn.fallback.get_or_insert(reason);
+            }
+        }
+        self.event(st, Event::Fallback { reason }, ann);
+    }
+
+    fn mp_capable(
+        &mut self,
+        st: &mut SubflowState,
+        c: &crate::mptcp::MpCapable,
+        ann: &mut Annotation,
+    ) {
+        let flags = self.seg.header.flags;
+        let side = self.side;
+        let version = Version::from_wire(c.version);
+        if st.kind.is_none() {
+            st.kind = Some(SubflowKind::Initial);
+            st.opener_is_conn_client = true;
+        }
+        if st.kind != Some(SubflowKind::Initial) {
+            return;
+        }
+        st.checksums |= c.flags.checksum_required;
+        if flags.syn() || st.version.is_none() {
+            // The SYN/ACK's version is the one agreed on.
+            st.version = Some(version);
+        }
+        if flags.syn() && flags.ack() {
+            st.awaiting_third_ack = true;
+        }
+        if let Some(key) = c.sender_key {
+            st.keys[idx(side)].get_or_insert(key);
+            ann.token = Some(crypto::token(version, key));
+            ann.idsn = Some(crypto::idsn(version, key));
+        }
+        if !flags.syn() {
+            if let Some(key) = c.receiver_key {
+                st.keys[idx(side.peer())].get_or_insert(key);
+            }
+        }
+        if st.keys.iter().any(Option::is_some) {
+            self.ensure_connection(st);
+        }
+        if let (Some(len), Some(idsn)) = (c.data_level_length, ann.idsn) {
+            let dsn = idsn.wrapping_add(1);
+            ann.dsn = Some(dsn);
+            ann.relative_dsn = Some(1);
+            let cs = Self::conn_side(st, side);
+            if let Some(conn) = self.conn(st) {
+                conn.dirs[idx(cs)].last_dsn = Some(dsn);
+            }
+            self.mapping(st, dsn, 1, len, c.checksum, ann);
+        }
+    }
+
+    /// Opens the connection of an initial subflow once a key is known, or brings the keys
+    /// learned since into it.
+    fn ensure_connection(&mut self, st: &mut SubflowState) {
+        let version = st.version.unwrap_or(Version::V1);
+        if st.conn.is_none() {
+            if self.conns.len() >= self.config.max_connections.max(1) {
+                self.evict_oldest();
+            }
+            let id = *self.next_conn;
+            *self.next_conn += 1;
+            let mut conn = Connection::new(id, version, self.seg.frame, self.seg.time_ns);
+            let (client, server) = self.endpoints;
+            st.record = conn.add_subflow(
+                self.config.max_subflows,
+                SubflowSummary {
+                    subflow: self.subflow,
+                    kind: SubflowKind::Initial,
+                    client,
+                    server,
+                    opened_by: Side::Client,
+                    client_address_id: Some(0),
+                    server_address_id: Some(0),
+                    client_backup: false,
+                    server_backup: false,
+                    segments: 0,
+                    client_bytes: 0,
+                    server_bytes: 0,
+                    syn_ack_hmac: None,
+                    ack_hmac: None,
+                    fallback: None,
+                    fin: false,
+                    rst: false,
+                },
+            );
+            self.conns.insert(id, conn);
+            st.conn = Some(id);
+        }
+        let Some(id) = st.conn else { return };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        conn.version = version;
+        conn.checksums |= st.checksums;
+        for side in [Side::Client, Side::Server] {
+            if let (None, Some(key)) = (conn.keys[idx(side)], st.keys[idx(side)]) {
+                conn.keys[idx(side)] = Some(key);
+                self.tokens.insert(crypto::token(version, key), id);
+            }
+        }
+    }
+
+    fn evict_oldest(&mut self) {
+        let oldest = self
+            .conns
+            .values()
+            .min_by_key(|c| (c.last_seen_ns, c.id))
+            .map(|c| c.id);
+        if let Some(conn) = oldest.and_then(|id| self.conns.remove(&id)) {
+            self.tokens.retain(|_, id| *id != conn.id);
+            *self.evicted += 1;
+            if self.finished.len() >= self.config.max_connections.max(1) {
+                self.finished.remove(0);
+            }
+            self.finished.push(conn.summary());
+        }
+    }
+
+    fn mp_join(&mut self, st: &mut SubflowState, j: &MpJoin, ann: &mut Annotation) {
+        let side = self.side;
+        match *j {
+            MpJoin::Syn {
+                backup,
+                address_id,
+                receiver_token,
+                sender_random,
+                ..
+            } => {
+                if st.kind.is_some() {
+                    return;
+                }
+                st.kind = Some(SubflowKind::Join);
+                st.randoms[idx(side)] = Some(sender_random);
+                let token = u32::from_be_bytes(receiver_token);
+                let Some(&id) = self.tokens.get(&token) else {
+                    return;
+                };
+                let Some(conn) = self.conns.get_mut(&id) else {
+                    return;
+                };
+                // The SYN names the receiver's token: a join to the server comes from the
+                // connection's client.
+                let server_token = conn.keys[1].map(|k| crypto::token(conn.version, k));
+                st.opener_is_conn_client = server_token == Some(token);
+                st.version = Some(conn.version);
+                st.conn = Some(id);
+                let (client, server) = self.endpoints;
+                st.record = conn.add_subflow(
+                    self.config.max_subflows,
+                    SubflowSummary {
+                        subflow: self.subflow,
+                        kind: SubflowKind::Join,
+                        client,
+                        server,
+                        opened_by: if st.opener_is_conn_client {
+                            Side::Client
+                        } else {
+                            Side::Server
+                        },
+                        client_address_id: Some(address_id),
+                        server_address_id: None,
+                        client_backup: backup,
+                        server_backup: false,
+                        segments: 0,
+                        client_bytes: 0,
+                        server_bytes: 0,
+                        syn_ack_hmac: None,
+                        ack_hmac: None,
+                        fallback: None,
+                        fin: false,
+                        rst: false,
+                    },
+                );
+            }
+            MpJoin::SynAck {
+                backup,
+                address_id,
+                sender_truncated_hmac,
+                sender_random,
+                ..
+            } => {
+                if st.kind != Some(SubflowKind::Join) {
+                    return;
+                }
+                st.randoms[idx(side)] = Some(sender_random);
+                let verdict = self
+                    .join_hmac(st)
+                    .map(|h| Verdict::of(h[..8] == sender_truncated_hmac))
+                    .unwrap_or(Verdict::UnknownKey);
+                ann.join_hmac = Some(verdict);
+                if let Some(conn) = self.conn(st) {
+                    conn.verdicts.join_hmac.add(verdict);
+                    if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
+                        rec.server_address_id = Some(address_id);
+                        rec.server_backup = backup;
+                        rec.syn_ack_hmac = Some(verdict);
+                    }
+                }
+            }
+            MpJoin::Ack { sender_hmac, .. } => {
+                if st.kind != Some(SubflowKind::Join) {
+                    return;
+                }
+                let verdict = self
+                    .join_hmac(st)
+                    .map(|h| Verdict::of(h[..20] == sender_hmac))
+                    .unwrap_or(Verdict::UnknownKey);
+                ann.join_hmac = Some(verdict);
+                if let Some(conn) = self.conn(st) {
+                    conn.verdicts.join_hmac.add(verdict);
+                    if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
+                        rec.ack_hmac = Some(verdict);
+                    }
+                }
+            }
+        }
+    }
+
+    /// HMAC(Key-sender || Key-receiver, R-sender || R-receiver) for the segment's sender, when
+    /// the keys and both nonces are known.
+    fn join_hmac(&mut self, st: &SubflowState) -> Option<[u8; 32]> {
+        let side = self.side;
+        let r_sender = st.randoms[idx(side)]?;
+        let r_receiver = st.randoms[idx(side.peer())]?;
+        let conn = self.conn(st)?;
+        let k_sender = conn.keys[idx(Self::conn_side(st, side))]?;
+        let k_receiver = conn.keys[idx(Self::conn_side(st, side.peer()))]?;
+        let mut msg = [0u8; 8];
+        msg[..4].copy_from_slice(&r_sender);
+        msg[4..].copy_from_slice(&r_receiver);
+        Some(crypto::hmac(conn.version, k_sender, k_receiver, &msg).0)
+    }
+
+    fn other_option(&mut self, st: &mut SubflowState, m: &MptcpOption, ann: &mut Annotation) {
+        let side = self.side;
+        let cs = Self::conn_side(st, side);
+        let frame = self.seg.frame;
+        match m {
+            MptcpOption::Dss(d) => {
+                if let Some(ack) = d.data_ack {
+                    let wide = match self.conn(st) {
+                        Some(conn) => {
+                            let reference = conn.dirs[idx(cs)]
+                                .last_ack
+                                .or_else(|| conn.idsn(cs.peer()).map(|i| i.wrapping_add(1)));
+                            let wide = if d.data_ack_8_bytes {
+                                Some(ack)
+                            } else {
+                                reference.map(|r| widen(r, ack as u32))
+                            };
+                            if let Some(w) = wide {
+                                conn.dirs[idx(cs)].last_ack = Some(w);
+                                ann.relative_data_ack =
+                                    conn.idsn(cs.peer()).map(|i| w.wrapping_sub(i));
+                            }
+                            wide
+                        }
+                        None => d.data_ack_8_bytes.then_some(ack),
+                    };
+                    ann.data_ack = wide;
+                }
+                if let Some(mapping) = d.mapping {
+                    let wide = match self.conn(st) {
+                        Some(conn) => {
+                            let reference = conn.dirs[idx(cs)]
+                                .last_dsn
+                                .or_else(|| conn.idsn(cs).map(|i| i.wrapping_add(1)));
+                            let wide = if d.dsn_8_bytes {
+                                Some(mapping.dsn)
+                            } else {
+                                reference.map(|r| widen(r, mapping.dsn as u32))
+                            };
+                            if let Some(w) = wide {
+                                conn.dirs[idx(cs)].last_dsn = Some(w);
+                                ann.relative_dsn = conn.idsn(cs).map(|i| w.wrapping_sub(i));
+                            }
+                            wide
+                        }
+                        None => d.dsn_8_bytes.then_some(mapping.dsn),
+                    };
+                    ann.dsn = wide;
+                    if mapping.data_level_length == 0 {
+                        if let Some(dsn) = wide {
+                            self.event(st, Event::InfiniteMapping { dsn }, ann);
+                        }
+                        if !st.infinite {
+                            st.infinite = true;
+                            st.fallback = true;
+                            self.fallback(st, FallbackReason::InfiniteMapping, ann);
+                        }
+                    } else if let Some(dsn) = wide {
+                        self.mapping(
+                            st,
+                            dsn,
+                            mapping.subflow_seq,
+                            mapping.data_level_length,
+                            mapping.checksum,
+                            ann,
+                        );
+                    }
+                }
+            }
+            MptcpOption::AddAddr(a) => {
+                let (address_id, address, port, hmac) = match *a {
+                    AddAddr::V0 {
+                        address_id,
+                        address,
+                        port,
+                    } => (address_id, address, port, None),
+                    AddAddr::V1 {
+                        address_id,
+                        address,
+                        port,
+                        truncated_hmac,
+                        ..
+                    } => (address_id, address, port, truncated_hmac),
+                };
+                let echo = matches!(
+                    a,
+                    AddAddr::V1 {
+                        truncated_hmac: None,
+                        ..
+                    }
+                );
+                let verdict = hmac.map(|h| {
+                    let keys = self
+                        .conn(st)
+                        .and_then(|c| Some((c.keys[idx(cs)]?, c.keys[idx(cs.peer())]?)));
+                    match keys {
+                        Some((ks, kr)) => Verdict::of(
+                            crypto::add_addr_hmac(ks, kr, address_id, address, port) == h,
+                        ),
+                        None => Verdict::UnknownKey,
+                    }
+                });
+                ann.add_addr_hmac = verdict;
+                let max = self.config.max_addresses;
+                if let Some(conn) = self.conn(st) {
+                    if let Some(v) = verdict {
+                        conn.verdicts.add_addr_hmac.add(v);
+                    }
+                    if conn.addresses.len() < max {
+                        conn.addresses.push(AddressRecord {
+                            frame,
+                            by: cs,
+                            action: if echo {
+                                AddressAction::Echo
+                            } else {
+                                AddressAction::Announce
+                            },
+                            address_id,
+                            address: Some(address),
+                            port,
+                            hmac: verdict,
+                        });
+                    }
+                }
+                let event = Event::AddAddr {
+                    address_id,
+                    address,
+                    port,
+                    echo,
+                };
+                self.event(st, event, ann);
+            }
+            MptcpOption::RemoveAddr { address_ids, .. } => {
+                let max = self.config.max_addresses;
+                for &address_id in address_ids.as_slice() {
+                    let mut live = Vec::new();
+                    if let Some(conn) = self.conn(st) {
+                        for rec in &conn.subflows {
+                            let id = if rec.opened_by == cs {
+                                rec.client_address_id
+                            } else {
+                                rec.server_address_id
+                            };
+                            if id == Some(address_id) && !rec.fin && !rec.rst {
+                                live.push(rec.subflow);
+                            }
+                        }
+                        if conn.addresses.len() < max {
+                            conn.addresses.push(AddressRecord {
+                                frame,
+                                by: cs,
+                                action: AddressAction::Remove,
+                                address_id,
+                                address: None,
+                                port: None,
+                                hmac: None,
+                            });
+                        }
+                    }
+                    let event = Event::RemoveAddr {
+                        address_id,
+                        live_subflows: live,
+                    };
+                    self.event(st, event, ann);
+                }
+            }
+            MptcpOption::MpPrio { backup, .. } => {
+                let mut changed = true;
+                if let Some(conn) = self.conn(st) {
+                    if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
+                        let flag = match side {
+                            Side::Client => &mut rec.client_backup,
+                            Side::Server => &mut rec.server_backup,
+                        };
+                        changed = *flag != *backup;
+                        *flag = *backup;
+                    }
+                }
+                let event = Event::MpPrio {
+                    backup: *backup,
+                    changed,
+                };
+                self.event(st, event, ann);
+            }
+            MptcpOption::MpFail { dsn, .. } => {
+                let (mapping_frame, mapping_checksum) = self
+                    .conn(st)
+                    .and_then(|c| c.dirs[idx(cs.peer())].mapping_at(*dsn))
+                    .map_or((None, None), |r| (Some(r.frame), r.checksum));
+                let event = Event::MpFail {
+                    dsn: *dsn,
+                    mapping_frame,
+                    mapping_checksum,
+                };
+                self.event(st, event, ann);
+            }
+            MptcpOption::MpFastclose { receiver_key, .. } => {
+                let key = match self.conn(st).map(|c| c.keys[idx(cs.peer())]) {
+                    Some(Some(k)) => Verdict::of(k == *receiver_key),
+                    _ => Verdict::UnknownKey,
+                };
+                if let Some(conn) = self.conn(st) {
+                    conn.verdicts.fastclose_key.add(key);
+                }
+                self.event(st, Event::MpFastclose { key }, ann);
+            }
+            MptcpOption::MpTcpRst {
+                transient, reason, ..
+            } => {
+                let event = Event::MpTcpRst {
+                    reason: *reason,
+                    transient: *transient,
+                };
+                self.event(st, event, ann);
+            }
+            _ => {}
+        }
+    }
+
+    /// A mapping of `len` data-level bytes from `dsn` (64 bits) onto the subflow from relative
+    /// sequence number `ssn`: reinjection and order checks, and the start of its checksum.
+    fn mapping(
+        &mut self,
+        st: &mut SubflowState,
+        dsn: u64,
+        ssn: u32,
+        len: u16,
+        checksum: Option<u16>,
+        ann: &mut Annotation,
+    ) {
+        let side = self.side;
+        let cs = Self::conn_side(st, side);
+        let mut checksums = st.checksums;
+        let conn_id = st.conn;
+        let slot = &mut st.maps[idx(side)];
+        if slot
+            .as_ref()
+            .is_some_and(|m| m.dsn == dsn && m.ssn == ssn && m.len == len)
+        {
+            return; // Linux repeats a mapping on each segment it covers.
+        }
+        let frame = self.seg.frame;
+        let subflow = self.subflow;
+        let max_ranges = self.config.max_ranges;
+        if let Some(conn) = conn_id.and_then(|c| self.conns.get_mut(&c)) {
+            checksums |= conn.checksums;
+            if let Some(old) = slot.take() {
+                if !old.done {
+                    conn.unchecked_mappings += 1;
+                }
+                *self.buffered = self.buffered.saturating_sub(old.buf.capacity());
+            }
+            let dir = &mut conn.dirs[idx(cs)];
+            let order = dir.record(dsn, len, subflow, frame, max_ranges);
+            match order {
+                state::Order::Reinjection(of) => {
+                    ann.reinjection_of = Some(of);
+                    conn.reinjections += 1;
+                }
+                state::Order::OutOfOrder => {
+                    ann.out_of_order = true;
+                    conn.out_of_order += 1;
+                }
+                state::Order::InOrder | state::Order::Repeat => {}
+            }
+        }
+        let Some(checksum) = checksum.filter(|_| checksums) else {
+            return;
+        };
+        let want = usize::from(len);
+        let buf = if *self.buffered + want <= self.config.max_buffered_bytes {
+            *self.buffered += want;
+            Vec::with_capacity(want)
+        } else {
+            Vec::new()
+        };
+        let lost = buf.capacity() < want;
+        *slot = Some(Mapping {
+            dsn,
+            ssn,
+            len,
+            checksum,
+            frame,
+            buf,
+            done: false,
+            lost,
+        });
+    }
+
+    /// Adds the segment's payload to its direction's pending mapping; when that completes the
+    /// mapping, checks its checksum.
+    fn feed(&mut self, st: &mut SubflowState, rel_seq: Option<u32>, ann: &mut Annotation) {
+        let side = self.side;
+        let cs = Self::conn_side(st, side);
+        let Some(m) = st.maps[idx(side)].as_mut() else {
+            return;
+        };
+        if m.done {
+            return;
+        }
+        let Some(rel) = rel_seq else {
+            m.lost = true;
+            return;
+        };
+        let complete = m.add(rel, self.seg.payload, self.seg.payload_len);
+        if !complete {
+            return;
+        }
+        m.done = true;
+        let verdict = if m.lost {
+            None
+        } else {
+            Some(Verdict::of(crypto::dss_checksum_ok(
+                m.dsn, m.ssn, m.len, &m.buf, m.checksum,
+            )))
+        };
+        *self.buffered = self.buffered.saturating_sub(m.buf.capacity());
+        let (dsn, len, frame) = (m.dsn, m.len, m.frame);
+        m.buf = Vec::new();
+        let conn = st.conn.and_then(|c| self.conns.get_mut(&c));
+        match verdict {
+            Some(verdict) => {
+                ann.dss_checksum = Some(ChecksumVerdict {
+                    verdict,
+                    dsn,
+                    length: len,
+                    mapping_frame: frame,
+                });
+                if let Some(conn) = conn {
+                    conn.verdicts.dss_checksum.add(verdict);
+                    conn.dirs[idx(cs)].set_checksum(dsn, verdict);
+                }
+            }
+            None => {
+                if let Some(conn) = conn {
+                    conn.unchecked_mappings += 1;
+                }
+            }
+        }
+    }
+}
