@@ -3,6 +3,7 @@
 
 pub mod codec;
 pub mod input;
+pub mod mptcp;
 pub mod pcap;
 pub mod roundtrip;
 pub mod stats;

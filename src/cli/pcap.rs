@@ -23,6 +23,10 @@ pub struct Args {
     /// code 1) instead of a value kept in the header.
     #[arg(long)]
     pub strict: bool,
+    /// Add Multipath TCP analysis to segments of MPTCP subflows, under "mptcp" (see `tcpwire
+    /// mptcp --help`): connection and subflow ids, 64-bit DSN and data ACK, verdicts, events.
+    #[arg(long)]
+    pub analyze: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -170,6 +174,8 @@ struct SegmentLine<'a> {
     checksum_ok: Option<bool>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     malformed: Vec<MalformedLine>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 }
 
 /// A malformed option in a segment line.
@@ -214,6 +220,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let name = input.name();
         let file = several.then_some(name.as_str());
         let mut skipped = Skipped::default();
+        let mut analyzer = args.analyze.then(tcpwire::analysis::mptcp::MptcpAnalyzer::default);
         let (mut segments, mut errors) = (0u64, 0u64);
         let report_error = |out: &mut super::Out<'_>, frame: u64, error: String| {
             super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
@@ -222,7 +229,10 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let walked = input.walk(|frame| match examine(frame, mode, &mut skipped) {
             Examined::Segment(segment) => {
                 segments += 1;
-                write_segment(&mut out, file, frame, &segment)
+                let mptcp = analyzer
+                    .as_mut()
+                    .and_then(|a| super::mptcp::annotate(a, frame, &segment));
+                write_segment(&mut out, file, frame, &segment, mptcp)
             }
             Examined::Error(e) => {
                 errors += 1;
@@ -272,6 +282,7 @@ fn write_segment(
     file: Option<&str>,
     frame: &Frame,
     segment: &Segment<'_>,
+    mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 ) -> io::Result<()> {
     let malformed = options_with_offsets(&segment.header)
         .filter_map(|(offset, option)| match option {
@@ -298,6 +309,7 @@ fn write_segment(
             truncated: segment.tcp.truncated,
             checksum_ok: segment.checksum_ok,
             malformed,
+            mptcp,
         },
     )
 }

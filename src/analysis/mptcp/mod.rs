@@ -351,7 +351,7 @@ impl Ctx<'_, '_> {
             if let Some(conn) = self.conn(st) {
                 conn.dirs[idx(cs)].last_dsn = Some(dsn);
             }
-            self.mapping(st, dsn, 1, len, c.checksum, ann);
+            self.mapping(st, dsn, 1, len, false, c.checksum, ann);
         }
     }
 
@@ -600,6 +600,7 @@ impl Ctx<'_, '_> {
                             dsn,
                             mapping.subflow_seq,
                             mapping.data_level_length,
+                            d.data_fin,
                             mapping.checksum,
                             ann,
                         );
@@ -764,6 +765,7 @@ impl Ctx<'_, '_> {
         dsn: u64,
         ssn: u32,
         len: u16,
+        data_fin: bool,
         checksum: Option<u16>,
         ann: &mut Annotation,
     ) {
@@ -806,7 +808,8 @@ impl Ctx<'_, '_> {
         let Some(checksum) = checksum.filter(|_| checksums) else {
             return;
         };
-        let want = usize::from(len);
+        let data_len = len.saturating_sub(u16::from(data_fin));
+        let want = usize::from(data_len);
         let buf = if *self.buffered + want <= self.config.max_buffered_bytes {
             *self.buffered += want;
             Vec::with_capacity(want)
@@ -818,19 +821,23 @@ impl Ctx<'_, '_> {
             dsn,
             ssn,
             len,
+            data_len,
             checksum,
             frame,
             buf,
             done: false,
             lost,
         });
+        if data_len == 0 {
+            // A DATA_FIN alone: the checksum covers the pseudo-header only.
+            self.complete(st, ann);
+        }
     }
 
     /// Adds the segment's payload to its direction's pending mapping; when that completes the
     /// mapping, checks its checksum.
     fn feed(&mut self, st: &mut SubflowState, rel_seq: Option<u32>, ann: &mut Annotation) {
         let side = self.side;
-        let cs = Self::conn_side(st, side);
         let Some(m) = st.maps[idx(side)].as_mut() else {
             return;
         };
@@ -841,10 +848,18 @@ impl Ctx<'_, '_> {
             m.lost = true;
             return;
         };
-        let complete = m.add(rel, self.seg.payload, self.seg.payload_len);
-        if !complete {
-            return;
+        if m.add(rel, self.seg.payload, self.seg.payload_len) {
+            self.complete(st, ann);
         }
+    }
+
+    /// Gives the verdict of the direction's pending mapping, whose data is all there (or lost).
+    fn complete(&mut self, st: &mut SubflowState, ann: &mut Annotation) {
+        let side = self.side;
+        let cs = Self::conn_side(st, side);
+        let Some(m) = st.maps[idx(side)].as_mut() else {
+            return;
+        };
         m.done = true;
         let verdict = if m.lost {
             None

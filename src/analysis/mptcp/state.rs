@@ -31,6 +31,9 @@ pub(crate) struct Mapping {
     pub dsn: u64,
     pub ssn: u32,
     pub len: u16,
+    /// The subflow bytes mapped: `len`, less one for a DATA_FIN (which takes a data sequence
+    /// number but no byte).
+    pub data_len: u16,
     pub checksum: u16,
     pub frame: u64,
     /// The mapped bytes received so far, in order (at most `len`).
@@ -45,7 +48,7 @@ impl Mapping {
     /// Adds a segment's payload starting at relative sequence number `rel` (`payload` are the
     /// captured bytes of `payload_len`). Returns whether the mapping is now complete.
     pub fn add(&mut self, rel: u32, payload: &[u8], payload_len: usize) -> bool {
-        let len = usize::from(self.len);
+        let len = usize::from(self.data_len);
         // Where the segment starts, relative to the mapping (negative: before it).
         let start = i64::from(rel.wrapping_sub(self.ssn) as i32);
         let filled = self.buf.len() as i64;
