@@ -220,7 +220,9 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let name = input.name();
         let file = several.then_some(name.as_str());
         let mut skipped = Skipped::default();
-        let mut analyzer = args.analyze.then(tcpwire::analysis::mptcp::MptcpAnalyzer::default);
+        let mut analyzer = args
+            .analyze
+            .then(tcpwire::analysis::mptcp::MptcpAnalyzer::default);
         let (mut segments, mut errors) = (0u64, 0u64);
         let report_error = |out: &mut super::Out<'_>, frame: u64, error: String| {
             super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));

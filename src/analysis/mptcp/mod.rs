@@ -192,6 +192,13 @@ impl MptcpAnalyzer {
                 _ => {}
             }
         }
+        if has_mptcp && st.kind.is_none() {
+            // The capture starts mid-connection: a connection without keys, as the segments'
+            // options still say what happens on it.
+            st.kind = Some(SubflowKind::Unknown);
+            st.opener_is_conn_client = true;
+            ctx.ensure_connection(st);
+        }
         if flags.syn() && flags.ack() && !st.fallback {
             if st.kind == Some(SubflowKind::Initial) && !saw_capable {
                 st.fallback = true;
@@ -213,9 +220,12 @@ impl MptcpAnalyzer {
                 ctx.other_option(st, m, &mut ann);
             }
         }
-        // The payload, for the DSS checksum of the mapping it belongs to.
+        // The payload: its place in the data sequence space, and the DSS checksum of the
+        // mapping it belongs to.
         if seg.payload_len > 0 {
-            ctx.feed(st, obs.relative_seq.filter(|_| isn_known), &mut ann);
+            let rel = obs.relative_seq.filter(|_| isn_known);
+            ctx.payload_order(st, rel, &mut ann);
+            ctx.feed(st, rel, &mut ann);
         }
         ann.connection = st.conn.filter(|c| ctx.conns.contains_key(c));
         if let Some(conn) = st.conn.and_then(|c| ctx.conns.get_mut(&c)) {
@@ -319,7 +329,7 @@ impl Ctx<'_, '_> {
             st.kind = Some(SubflowKind::Initial);
             st.opener_is_conn_client = true;
         }
-        if st.kind != Some(SubflowKind::Initial) {
+        if st.kind == Some(SubflowKind::Join) {
             return;
         }
         st.checksums |= c.flags.checksum_required;
@@ -371,7 +381,7 @@ impl Ctx<'_, '_> {
                 self.config.max_subflows,
                 SubflowSummary {
                     subflow: self.subflow,
-                    kind: SubflowKind::Initial,
+                    kind: st.kind.unwrap_or(SubflowKind::Unknown),
                     client,
                     server,
                     opened_by: Side::Client,
@@ -396,7 +406,10 @@ impl Ctx<'_, '_> {
         let Some(conn) = self.conns.get_mut(&id) else {
             return;
         };
-        conn.version = version;
+        if let Some(v) = st.version {
+            conn.version = v;
+            conn.version_known = true;
+        }
         conn.checksums |= st.checksums;
         for side in [Side::Client, Side::Server] {
             if let (None, Some(key)) = (conn.keys[idx(side)], st.keys[idx(side)]) {
@@ -773,6 +786,14 @@ impl Ctx<'_, '_> {
         let cs = Self::conn_side(st, side);
         let mut checksums = st.checksums;
         let conn_id = st.conn;
+        let data_len = len.saturating_sub(u16::from(data_fin));
+        let recent = &mut st.recent[idx(side)];
+        if recent.back() != Some(&(dsn, ssn, data_len)) {
+            if recent.len() >= state::RECENT_MAPPINGS {
+                recent.pop_front();
+            }
+            recent.push_back((dsn, ssn, data_len));
+        }
         let slot = &mut st.maps[idx(side)];
         if slot
             .as_ref()
@@ -791,24 +812,11 @@ impl Ctx<'_, '_> {
                 }
                 *self.buffered = self.buffered.saturating_sub(old.buf.capacity());
             }
-            let dir = &mut conn.dirs[idx(cs)];
-            let order = dir.record(dsn, len, subflow, frame, max_ranges);
-            match order {
-                state::Order::Reinjection(of) => {
-                    ann.reinjection_of = Some(of);
-                    conn.reinjections += 1;
-                }
-                state::Order::OutOfOrder => {
-                    ann.out_of_order = true;
-                    conn.out_of_order += 1;
-                }
-                state::Order::InOrder | state::Order::Repeat => {}
-            }
+            conn.dirs[idx(cs)].record_mapping(dsn, len, subflow, frame, max_ranges);
         }
         let Some(checksum) = checksum.filter(|_| checksums) else {
             return;
         };
-        let data_len = len.saturating_sub(u16::from(data_fin));
         let want = usize::from(data_len);
         let buf = if *self.buffered + want <= self.config.max_buffered_bytes {
             *self.buffered += want;
@@ -831,6 +839,40 @@ impl Ctx<'_, '_> {
         if data_len == 0 {
             // A DATA_FIN alone: the checksum covers the pseudo-header only.
             self.complete(st, ann);
+        }
+    }
+
+    /// Places the segment's payload in the data sequence space through the subflow's latest
+    /// mapping: reinjection (data first sent on another subflow) and data-level order.
+    fn payload_order(&mut self, st: &SubflowState, rel: Option<u32>, ann: &mut Annotation) {
+        let side = self.side;
+        let Some(rel) = rel else { return };
+        let found = st.recent[idx(side)]
+            .iter()
+            .rev()
+            .map(|&(dsn, ssn, len)| (dsn, len, rel.wrapping_sub(ssn)))
+            .find(|&(_, len, offset)| offset < u32::from(len));
+        let Some((dsn, len, offset)) = found else {
+            return; // in no mapping known
+        };
+        let seg_len = (self.seg.payload_len as u64).min(u64::from(u32::from(len) - offset));
+        let seg_dsn = dsn.wrapping_add(u64::from(offset));
+        ann.payload_dsn = Some(seg_dsn);
+        let (frame, subflow, max) = (self.seg.frame, self.subflow, self.config.max_ranges);
+        let cs = Self::conn_side(st, side);
+        let Some(conn) = self.conn(st) else {
+            return;
+        };
+        match conn.dirs[idx(cs)].record_segment(seg_dsn, seg_len, subflow, frame, max) {
+            state::Order::Reinjection(of) => {
+                ann.reinjection_of = of;
+                conn.reinjections += 1;
+            }
+            state::Order::OutOfOrder => {
+                ann.out_of_order = true;
+                conn.out_of_order += 1;
+            }
+            state::Order::InOrder | state::Order::Retransmission => {}
         }
     }
 

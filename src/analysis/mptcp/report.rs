@@ -175,6 +175,10 @@ pub struct Annotation {
     /// `dsn` relative to the sender's IDSN.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_u64")]
     pub relative_dsn: Option<u64>,
+    /// The data sequence number of the payload's first byte, through the subflow's latest
+    /// mapping (also on segments that carry no DSS).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_u64")]
+    pub payload_dsn: Option<u64>,
     /// The data ACK, widened to 64 bits.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_u64")]
     pub data_ack: Option<u64>,
@@ -190,11 +194,12 @@ pub struct Annotation {
     /// The DSS checksum verdict of a mapping whose data this segment completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dss_checksum: Option<ChecksumVerdict>,
-    /// The frame that first sent (on another subflow) data this mapping sends again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reinjection_of: Option<u64>,
-    /// The mapping starts below data already mapped on the connection, and is not a
-    /// reinjection or a repeat: data-level reordering.
+    /// The frames that sent, on other subflows, data this segment sends again (the latest
+    /// frame of each subflow for each range, in frame order): a reinjection.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reinjection_of: Vec<u64>,
+    /// The payload starts below data already sent on the connection without overlapping
+    /// any: data-level reordering.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub out_of_order: bool,
     /// Connection-level events.
@@ -281,6 +286,9 @@ pub enum SubflowKind {
     Initial,
     /// A subflow added with MP_JOIN.
     Join,
+    /// A subflow whose handshake is not in the capture (it starts mid-connection): it makes a
+    /// connection of its own, without keys.
+    Unknown,
 }
 
 /// One subflow of a connection.
@@ -366,8 +374,9 @@ pub struct AddressRecord {
 pub struct ConnectionSummary {
     /// The connection id (order of first appearance).
     pub connection: u64,
-    /// MPTCP version.
-    pub version: Version,
+    /// MPTCP version; `None` when no MP_CAPABLE was seen (the capture starts mid-connection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<Version>,
     /// DSS checksums were negotiated.
     pub checksums: bool,
     /// The key of the host that opened the connection (hex).

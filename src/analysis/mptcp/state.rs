@@ -1,6 +1,9 @@
 //! What the analysis remembers: per subflow (the flow table's state) and per connection.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Mappings remembered per direction of a subflow, to place retransmitted bytes.
+pub(crate) const RECENT_MAPPINGS: usize = 16;
 
 use super::crypto::{self, Version};
 use super::report::{
@@ -93,20 +96,26 @@ pub struct SubflowState {
     pub(crate) keys: [Option<[u8; 8]>; 2],
     /// MP_JOIN nonces, by subflow side.
     pub(crate) randoms: [Option<[u8; 4]>; 2],
-    /// The mapping being collected, by subflow side.
+    /// The mapping being collected for its checksum, by subflow side.
     pub(crate) maps: [Option<Mapping>; 2],
+    /// The latest mappings (64-bit DSN, relative subflow sequence number, data bytes), newest
+    /// last, by subflow side: where each payload byte (retransmissions too) sits in the data
+    /// sequence space.
+    pub(crate) recent: [VecDeque<(u64, u32, u16)>; 2],
     pub(crate) awaiting_third_ack: bool,
     pub(crate) fallback: bool,
     pub(crate) infinite: bool,
 }
 
-/// How a new mapping relates to the data already mapped in its direction.
+/// How a segment's data relates to the data sent before in its direction.
 pub(crate) enum Order {
+    /// New data, at or past the highest sent.
     InOrder,
-    /// The same range again on the same subflow.
-    Repeat,
-    /// Data first sent on another subflow, in this frame.
-    Reinjection(u64),
+    /// Data sent before on the same subflow (a retransmission).
+    Retransmission,
+    /// Data sent before on other subflows, in these frames (in order).
+    Reinjection(Vec<u64>),
+    /// New data below the highest sent: data-level reordering.
     OutOfOrder,
 }
 
@@ -118,6 +127,9 @@ pub(crate) struct Range {
     pub checksum: Option<Verdict>,
 }
 
+/// How many earlier ranges a new one is compared with.
+const OVERLAP_SCAN: usize = 64;
+
 /// One direction of a connection's data.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DataDir {
@@ -126,47 +138,84 @@ pub(crate) struct DataDir {
     pub last_ack: Option<u64>,
     pub first_dsn: Option<u64>,
     pub max_end: Option<u64>,
-    /// Mapped ranges by first DSN (bounded: the lowest go first).
-    pub ranges: BTreeMap<u64, Range>,
+    /// Mappings by first DSN (bounded: the lowest go first).
+    pub mappings: BTreeMap<u64, Range>,
+    /// The data-level ranges of segments' payloads by first DSN and subflow (bounded
+    /// likewise): the latest frame of each subflow to send from that DSN.
+    pub sent: BTreeMap<(u64, FlowId), Range>,
+    /// The highest data-level byte sent in a segment, plus one.
+    pub sent_end: Option<u64>,
+}
+
+/// Files a range under its key; a range with the same key replaces the older one.
+fn insert_bounded<K: Ord>(map: &mut BTreeMap<K, Range>, key: K, range: Range, max: usize) {
+    map.insert(key, range);
+    while map.len() > max.max(1) {
+        map.pop_first();
+    }
 }
 
 impl DataDir {
-    /// Files a mapping and says how it relates to those before.
-    pub fn record(&mut self, dsn: u64, len: u16, subflow: FlowId, frame: u64, max: usize) -> Order {
+    /// Files a mapping (for MP_FAIL, checksum verdicts and the byte count).
+    pub fn record_mapping(&mut self, dsn: u64, len: u16, subflow: FlowId, frame: u64, max: usize) {
         let end = dsn.wrapping_add(u64::from(len));
-        let mut order = Order::InOrder;
-        // The ranges overlapping [dsn, end): those starting before `end`, nearest first.
-        for (_, r) in self.ranges.range(..end).rev() {
-            if r.end <= dsn {
-                // Ranges do not nest much: stop at the first one wholly below.
-                break;
-            }
-            if r.subflow != subflow {
-                order = Order::Reinjection(r.frame);
-                break;
-            }
-            order = Order::Repeat;
-        }
-        if matches!(order, Order::InOrder) && self.max_end.is_some_and(|m| dsn < m) {
-            order = Order::OutOfOrder;
-        }
         self.first_dsn.get_or_insert(dsn);
         self.max_end = Some(self.max_end.map_or(end, |m| m.max(end)));
-        self.ranges.entry(dsn).or_insert(Range {
+        if !self.mappings.contains_key(&dsn) {
+            let range = Range {
+                end,
+                subflow,
+                frame,
+                checksum: None,
+            };
+            insert_bounded(&mut self.mappings, dsn, range, max);
+        }
+    }
+
+    /// Files the data-level range of a segment's payload and says how it relates to those
+    /// sent before.
+    pub fn record_segment(
+        &mut self,
+        dsn: u64,
+        len: u64,
+        subflow: FlowId,
+        frame: u64,
+        max: usize,
+    ) -> Order {
+        let end = dsn.wrapping_add(len);
+        let mut order = Order::InOrder;
+        let mut others: Vec<u64> = Vec::new();
+        for (_, r) in self.sent.range(..(end, 0)).rev().take(OVERLAP_SCAN) {
+            if r.end <= dsn {
+                continue;
+            }
+            if r.subflow != subflow {
+                others.push(r.frame);
+            } else {
+                order = Order::Retransmission;
+            }
+        }
+        if !others.is_empty() {
+            others.sort_unstable();
+            others.dedup();
+            order = Order::Reinjection(others);
+        } else if matches!(order, Order::InOrder) && self.sent_end.is_some_and(|m| dsn < m) {
+            order = Order::OutOfOrder;
+        }
+        self.sent_end = Some(self.sent_end.map_or(end, |m| m.max(end)));
+        let range = Range {
             end,
             subflow,
             frame,
             checksum: None,
-        });
-        while self.ranges.len() > max.max(1) {
-            self.ranges.pop_first();
-        }
+        };
+        insert_bounded(&mut self.sent, (dsn, subflow), range, max);
         order
     }
 
     /// The mapping that holds `dsn`.
     pub fn mapping_at(&self, dsn: u64) -> Option<&Range> {
-        self.ranges
+        self.mappings
             .range(..=dsn)
             .next_back()
             .map(|(_, r)| r)
@@ -174,7 +223,7 @@ impl DataDir {
     }
 
     pub fn set_checksum(&mut self, dsn: u64, verdict: Verdict) {
-        if let Some(r) = self.ranges.get_mut(&dsn) {
+        if let Some(r) = self.mappings.get_mut(&dsn) {
             r.checksum = Some(verdict);
         }
     }
@@ -184,7 +233,9 @@ impl DataDir {
 #[derive(Debug, Clone)]
 pub(crate) struct Connection {
     pub id: u64,
+    /// The version (v1 until an MP_CAPABLE says otherwise).
     pub version: Version,
+    pub version_known: bool,
     pub checksums: bool,
     /// Keys by connection side.
     pub keys: [Option<[u8; 8]>; 2],
@@ -208,6 +259,7 @@ impl Connection {
         Self {
             id,
             version,
+            version_known: false,
             checksums: false,
             keys: [None, None],
             first_frame: frame,
@@ -252,7 +304,7 @@ impl Connection {
         };
         ConnectionSummary {
             connection: self.id,
-            version: self.version,
+            version: self.version_known.then_some(self.version),
             checksums: self.checksums,
             client_key: self.keys[0].map(|k| to_hex(&k)),
             server_key: self.keys[1].map(|k| to_hex(&k)),
