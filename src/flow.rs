@@ -196,6 +196,26 @@ pub struct HalfFlow {
     pub rst: bool,
 }
 
+/// The fixed 20-byte header of a segment whose options the capture cut (the snap length), with
+/// no options: enough to file the segment under its connection, so that connection ids stay
+/// in step with a capture's full segments. `None` when even the fixed header is not there.
+///
+/// ```
+/// // A SYN whose options were cut after 26 bytes.
+/// let bytes = tcpwire::from_hex("c35001bb00000001000000008002faf0000000000204").unwrap();
+/// let header = tcpwire::flow::fixed_header(&bytes).unwrap();
+/// assert!(header.flags.syn() && header.options.is_empty());
+/// assert_eq!((header.src_port, header.dst_port), (50000, 443));
+/// ```
+pub fn fixed_header(segment: &[u8]) -> Option<TcpHeader> {
+    let mut fixed = [0u8; crate::header::FIXED_HEADER_LEN];
+    fixed.copy_from_slice(segment.get(..crate::header::FIXED_HEADER_LEN)?);
+    fixed[12] = (5 << 4) | (fixed[12] & 0x0f);
+    TcpHeader::parse_prefix(&fixed, crate::option::ParseMode::Lossless)
+        .ok()
+        .map(|(h, _)| h)
+}
+
 /// A connection id: its order of first appearance, from 0.
 pub type FlowId = u64;
 

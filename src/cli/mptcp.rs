@@ -8,13 +8,13 @@ use serde::Serialize;
 use tcpwire::analysis::mptcp::{
     Annotation, ConnectionSummary, MptcpAnalyzer, Segment as MptcpSegment, Verdict, VerdictCounts,
 };
-use tcpwire::capture::Frame;
+use tcpwire::capture::{find_tcp, Decapsulated, Frame};
 use tcpwire::flow::Endpoint;
 use tcpwire::harness::Skipped;
 use tcpwire::ParseMode;
 
 use super::input::{captures, WalkError};
-use super::pcap::{examine, Examined, Segment};
+use super::pcap::{examine, Examined, Segment, SegmentError};
 use super::{stdout, write_json_line, Exit};
 
 /// Arguments of `tcpwire mptcp`.
@@ -62,20 +62,45 @@ pub fn annotate(
 ) -> Option<Annotation> {
     let header_len = segment.header.header_len();
     let payload = segment.tcp.segment.get(header_len..).unwrap_or(&[]);
-    let time_ns = frame
-        .timestamp
-        .0
-        .saturating_mul(1_000_000_000)
-        .saturating_add(u64::from(frame.timestamp.1));
     analyzer.segment(&MptcpSegment {
         frame: frame.number,
-        time_ns,
+        time_ns: time_ns(frame),
         src: Endpoint::new(segment.tcp.src, segment.header.src_port),
         dst: Endpoint::new(segment.tcp.dst, segment.header.dst_port),
         header: &segment.header,
         payload,
         payload_len: segment.payload_len,
     })
+}
+
+/// Files a segment whose options the capture cut, by its fixed header.
+fn annotate_cut(analyzer: &mut MptcpAnalyzer, frame: &Frame) {
+    let Decapsulated::Tcp(tcp) = find_tcp(frame.linktype, &frame.data) else {
+        return;
+    };
+    let Some(header) = tcpwire::flow::fixed_header(tcp.segment) else {
+        return;
+    };
+    let payload_len = tcp
+        .declared_len
+        .saturating_sub(usize::from(tcp.segment.get(12).map_or(5, |b| b >> 4)) * 4);
+    analyzer.segment(&MptcpSegment {
+        frame: frame.number,
+        time_ns: time_ns(frame),
+        src: Endpoint::new(tcp.src, header.src_port),
+        dst: Endpoint::new(tcp.dst, header.dst_port),
+        header: &header,
+        payload: &[],
+        payload_len,
+    });
+}
+
+fn time_ns(frame: &Frame) -> u64 {
+    frame
+        .timestamp
+        .0
+        .saturating_mul(1_000_000_000)
+        .saturating_add(u64::from(frame.timestamp.1))
 }
 
 /// Runs `tcpwire mptcp`.
@@ -104,6 +129,10 @@ pub fn run(args: &Args) -> io::Result<Exit> {
                     done.extend(analyzer.take_finished());
                 }
                 Examined::Error(e) => {
+                    // A header cut by the snap length still belongs to a connection.
+                    if let SegmentError::CutShort(_) = e {
+                        annotate_cut(&mut analyzer, frame);
+                    }
                     errors += 1;
                     super::warn(&format!(
                         "tcpwire mptcp: {name}: frame {}: {}",

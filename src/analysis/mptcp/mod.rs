@@ -198,6 +198,15 @@ impl MptcpAnalyzer {
             st.kind = Some(SubflowKind::Unknown);
             st.opener_is_conn_client = true;
             ctx.ensure_connection(st);
+        } else if has_mptcp
+            && st.conn.is_none()
+            && st.kind == Some(SubflowKind::Initial)
+            && !flags.syn()
+            && !st.fallback
+        {
+            // The handshake's keys are missing (cut by the snap length, or lost): the
+            // connection goes on without them.
+            ctx.ensure_connection(st);
         }
         if flags.syn() && flags.ack() && !st.fallback {
             if st.kind == Some(SubflowKind::Initial) && !saw_capable {
