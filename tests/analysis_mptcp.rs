@@ -523,14 +523,12 @@ fn prop_join_hmac_flipped_input_never_ok() {
 #[test]
 fn prop_add_addr_hmac_flipped_input_never_ok() {
     fn prop(
-        ks: [u8; 8],
-        kr: [u8; 8],
+        (ks, kr): ([u8; 8], [u8; 8]),
         id: u8,
         v6: bool,
         a: [u8; 16],
         port: Option<u16>,
-        which: u8,
-        bit: usize,
+        (which, bit): (u8, usize),
     ) -> TestResult {
         let addr = if v6 {
             IpAddr::V6(Ipv6Addr::from(a))
@@ -566,7 +564,7 @@ fn prop_add_addr_hmac_flipped_input_never_ok() {
         TestResult::from_bool(crypto::add_addr_hmac(ks2, kr, id2, addr2, port2) != hmac)
     }
     QuickCheck::new().tests(2000).quickcheck(
-        prop as fn([u8; 8], [u8; 8], u8, bool, [u8; 16], Option<u16>, u8, usize) -> TestResult,
+        prop as fn(([u8; 8], [u8; 8]), u8, bool, [u8; 16], Option<u16>, (u8, usize)) -> TestResult,
     );
 }
 

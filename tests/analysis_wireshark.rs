@@ -200,7 +200,7 @@ fn compare(capture: &Path, report: &mut Report) {
         let at = format!("{name} frame {frame}");
         let a = o.annotation.clone().unwrap_or_default();
         let cut_flow = o.cut_flow;
-        let mut check = |report: &mut Report, what: &'static str, ours: String, theirs: &str| {
+        let check = |report: &mut Report, what: &'static str, ours: String, theirs: &str| {
             *report.compared.entry(what).or_default() += 1;
             if ours.is_empty() && !theirs.is_empty() && cut_flow {
                 // The keys (or the option) were in a header the snap length cut: tcpwire
@@ -220,7 +220,7 @@ fn compare(capture: &Path, report: &mut Report) {
         // between the two numberings, which are also counted when identical).
         let conn = opt(o.annotation.as_ref().and_then(|a| a.connection));
         let theirs_conn = field(2);
-        let mut explained = |report: &mut Report, case: &'static str| {
+        let explained = |report: &mut Report, case: &'static str| {
             *report.explained.entry(case).or_default() += 1;
         };
         if o.capable_without_handshake && (conn != theirs_conn || field(3) == "0") {

@@ -241,14 +241,8 @@ fn write_table(out: &mut impl Write, conns: &[ConnectionSummary]) -> io::Result<
         )?;
         writeln!(
             out,
-            "  {:>7}  {:<7}  {:<44}  {:>5}  {:>6}  {:>15}  {}",
-            "subflow",
-            "kind",
-            "client -> server",
-            "ids",
-            "backup",
-            "bytes c/s",
-            "join HMAC syn_ack/ack"
+            "  {:>7}  {:<7}  {:<44}  {:>5}  {:>6}  {:>15}  join HMAC syn_ack/ack",
+            "subflow", "kind", "client -> server", "ids", "backup", "bytes c/s",
         )?;
         for s in &c.subflows {
             let id = |v: Option<u8>| v.map_or("-".into(), |v| v.to_string());

@@ -28,6 +28,17 @@ pub(crate) fn widen(reference: u64, low: u32) -> u64 {
     reference.wrapping_add(i64::from(delta) as u64)
 }
 
+/// A mapping as an option gives it: 64-bit DSN, relative subflow sequence number, data-level
+/// length, DATA_FIN, checksum.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MappingIn {
+    pub dsn: u64,
+    pub ssn: u32,
+    pub len: u16,
+    pub data_fin: bool,
+    pub checksum: Option<u16>,
+}
+
 /// A DSS mapping whose data is being collected for its checksum.
 #[derive(Debug, Clone)]
 pub(crate) struct Mapping {
@@ -108,15 +119,15 @@ pub struct SubflowState {
 }
 
 /// How a segment's data relates to the data sent before in its direction.
-pub(crate) enum Order {
+pub(crate) enum Placement {
     /// New data, at or past the highest sent.
-    InOrder,
+    New,
     /// Data sent before on the same subflow (a retransmission).
     Retransmission,
     /// Data sent before on other subflows, in these frames (in order).
     Reinjection(Vec<u64>),
     /// New data below the highest sent: data-level reordering.
-    OutOfOrder,
+    Reordered,
 }
 
 #[derive(Debug, Clone)]
@@ -181,9 +192,9 @@ impl DataDir {
         subflow: FlowId,
         frame: u64,
         max: usize,
-    ) -> Order {
+    ) -> Placement {
         let end = dsn.wrapping_add(len);
-        let mut order = Order::InOrder;
+        let mut order = Placement::New;
         let mut others: Vec<u64> = Vec::new();
         for (_, r) in self.sent.range(..(end, 0)).rev().take(OVERLAP_SCAN) {
             if r.end <= dsn {
@@ -192,15 +203,15 @@ impl DataDir {
             if r.subflow != subflow {
                 others.push(r.frame);
             } else {
-                order = Order::Retransmission;
+                order = Placement::Retransmission;
             }
         }
         if !others.is_empty() {
             others.sort_unstable();
             others.dedup();
-            order = Order::Reinjection(others);
-        } else if matches!(order, Order::InOrder) && self.sent_end.is_some_and(|m| dsn < m) {
-            order = Order::OutOfOrder;
+            order = Placement::Reinjection(others);
+        } else if matches!(order, Placement::New) && self.sent_end.is_some_and(|m| dsn < m) {
+            order = Placement::Reordered;
         }
         self.sent_end = Some(self.sent_end.map_or(end, |m| m.max(end)));
         let range = Range {
