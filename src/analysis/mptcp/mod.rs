@@ -435,6 +435,7 @@ impl Ctx<'_, '_> {
                 self.tokens.insert(crypto::token(version, key), id);
             }
         }
+        conn.refresh_idsns();
     }
 
     fn evict_oldest(&mut self) {

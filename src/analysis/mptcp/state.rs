@@ -250,6 +250,8 @@ pub(crate) struct Connection {
     pub checksums: bool,
     /// Keys by connection side.
     pub keys: [Option<[u8; 8]>; 2],
+    /// The IDSNs of the keys, by connection side.
+    pub idsns: [Option<u64>; 2],
     pub first_frame: u64,
     pub last_frame: u64,
     pub last_seen_ns: u64,
@@ -273,6 +275,7 @@ impl Connection {
             version_known: false,
             checksums: false,
             keys: [None, None],
+            idsns: [None, None],
             first_frame: frame,
             last_frame: frame,
             last_seen_ns: time_ns,
@@ -291,7 +294,14 @@ impl Connection {
 
     /// The IDSN of a side, when its key is known.
     pub fn idsn(&self, side: Side) -> Option<u64> {
-        self.keys[idx(side)].map(|k| crypto::idsn(self.version, k))
+        self.idsns[idx(side)]
+    }
+
+    /// Derives the IDSNs again from the keys and version (hashing once, not per segment).
+    pub fn refresh_idsns(&mut self) {
+        for side in [Side::Client, Side::Server] {
+            self.idsns[idx(side)] = self.keys[idx(side)].map(|k| crypto::idsn(self.version, k));
+        }
     }
 
     /// Lists a subflow (up to `max`), giving its index.
