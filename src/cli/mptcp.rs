@@ -273,8 +273,7 @@ fn write_table(out: &mut impl Write, conns: &[ConnectionSummary]) -> io::Result<
             )?;
         }
         for a in &c.addresses {
-            writeln!(
-                out,
+            let line = format!(
                 "  frame {:>5}  {:<6} {:<8} id {:>3}  {}{}{}",
                 a.frame,
                 format!("{:?}", a.by).to_lowercase(),
@@ -284,7 +283,8 @@ fn write_table(out: &mut impl Write, conns: &[ConnectionSummary]) -> io::Result<
                 a.port.map_or(String::new(), |p| format!(" port {p}")),
                 a.hmac
                     .map_or(String::new(), |v| format!("  HMAC {}", v.name())),
-            )?;
+            );
+            writeln!(out, "{}", line.trim_end())?;
         }
     }
     Ok(())
