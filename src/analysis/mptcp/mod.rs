@@ -19,9 +19,13 @@
 //!   [`AnalyzerConfig::max_buffered_bytes`] overall) until the mapping is complete, then
 //!   checked. A mapping Linux repeats on each segment it covers counts once. The first mapping
 //!   may come in MP_CAPABLE (DSN = IDSN + 1, subflow sequence number 1).
-//! - A mapping that sends again, on another subflow, a data range already mapped is a
-//!   reinjection (`reinjection_of` names the first frame); one that starts below data already
-//!   mapped without overlapping it is out of order.
+//! - Each payload is placed in the data sequence space through its subflow's recent mappings
+//!   (`payload_dsn`): data already sent on other subflows is a reinjection (`reinjection_of`
+//!   names those frames, as Wireshark's `mptcp.reinjection_of` does); new data below data
+//!   already sent is out of order.
+//! - Memory is bounded: the flow table's limits, [`AnalyzerConfig::max_connections`] (the least
+//!   recently seen connection is finished early, [`MptcpAnalyzer::take_finished`]), and the
+//!   per-connection lists and ranges of [`AnalyzerConfig`].
 //!
 //! The example of the [module above](crate::analysis) runs a v1 handshake through it.
 
@@ -238,8 +242,8 @@ impl MptcpAnalyzer {
             ctx.payload_order(st, rel, &mut ann);
             ctx.feed(st, rel, &mut ann);
         }
-        ann.connection = st.conn.filter(|c| ctx.conns.contains_key(c));
         if let Some(conn) = st.conn.and_then(|c| ctx.conns.get_mut(&c)) {
+            ann.connection = Some(conn.id);
             conn.last_frame = seg.frame;
             conn.last_seen_ns = seg.time_ns;
             if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
