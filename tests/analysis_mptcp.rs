@@ -387,6 +387,67 @@ fn a_public_capture_signs_add_addr_with_the_leftmost_bits() {
     assert_eq!(tcpwire::to_hex(&whole.0[..8]), "669928744366716c");
 }
 
+#[test]
+fn a_shared_flow_table_gives_the_same_analysis() {
+    use tcpwire::analysis::mptcp::MptcpFlowState;
+    use tcpwire::flow::FlowTable;
+
+    /// Per-flow state of two analyses sharing one table.
+    #[derive(Default)]
+    struct Both {
+        mptcp: MptcpFlowState,
+        segments: u64,
+    }
+    impl AsMut<MptcpFlowState> for Both {
+        fn as_mut(&mut self) -> &mut MptcpFlowState {
+            &mut self.mptcp
+        }
+    }
+    for name in ["mptcp-ipv4-multipath.pcap", "mptcp-mp-fail.pcap"] {
+        let all = frames(&corpus(name));
+        let (alone, alone_conns) = analyze(&all);
+        let mut table: FlowTable<Both> = FlowTable::default();
+        let mut analyzer = MptcpAnalyzer::default();
+        let mut shared = Vec::new();
+        for frame in &all {
+            let Decapsulated::Tcp(tcp) = find_tcp(frame.linktype, &frame.data) else {
+                continue;
+            };
+            let header = TcpHeader::parse(tcp.segment).unwrap();
+            let payload = &tcp.segment[header.header_len()..];
+            let segment = Segment {
+                frame: frame.number,
+                time_ns: frame.timestamp.0 * 1_000_000_000 + u64::from(frame.timestamp.1),
+                src: Endpoint::new(tcp.src, header.src_port),
+                dst: Endpoint::new(tcp.dst, header.dst_port),
+                header: &header,
+                payload,
+                payload_len: payload.len(),
+            };
+            let (observation, flow) = table.observe_mut(
+                segment.time_ns,
+                segment.src,
+                segment.dst,
+                &header,
+                payload.len(),
+            );
+            flow.state.segments += 1;
+            if let Some(a) = analyzer.segment_in(&segment, &observation, flow) {
+                shared.push((frame.number, a));
+            }
+            for dropped in table.take_dropped() {
+                analyzer.release(&dropped.state.mptcp);
+            }
+        }
+        assert_eq!(shared, alone, "{name}");
+        assert_eq!(analyzer.finish(), alone_conns, "{name}");
+        assert_eq!(
+            table.flows().map(|f| f.state.segments).sum::<u64>(),
+            all.len() as u64
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mutations of real captures
 

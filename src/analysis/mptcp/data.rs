@@ -2,7 +2,7 @@
 //! order) and the DSS checksum of each mapping.
 
 use super::report::{Annotation, ChecksumVerdict, Verdict};
-use super::state::{self, idx, Mapping, MappingIn, SubflowState};
+use super::state::{self, idx, Mapping, MappingIn, MptcpFlowState};
 use super::{crypto, Ctx};
 
 impl Ctx<'_, '_> {
@@ -10,7 +10,7 @@ impl Ctx<'_, '_> {
     /// sequence number `ssn`: reinjection and order checks, and the start of its checksum.
     pub(super) fn mapping(
         &mut self,
-        st: &mut SubflowState,
+        st: &mut MptcpFlowState,
         mapping: MappingIn,
         ann: &mut Annotation,
     ) {
@@ -85,7 +85,7 @@ impl Ctx<'_, '_> {
     /// mapping: reinjection (data first sent on another subflow) and data-level order.
     pub(super) fn payload_order(
         &mut self,
-        st: &SubflowState,
+        st: &MptcpFlowState,
         rel: Option<u32>,
         ann: &mut Annotation,
     ) {
@@ -124,7 +124,7 @@ impl Ctx<'_, '_> {
     /// mapping, checks its checksum.
     pub(super) fn feed(
         &mut self,
-        st: &mut SubflowState,
+        st: &mut MptcpFlowState,
         rel_seq: Option<u32>,
         ann: &mut Annotation,
     ) {
@@ -145,7 +145,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Gives the verdict of the direction's pending mapping, whose data is all there (or lost).
-    fn complete(&mut self, st: &mut SubflowState, ann: &mut Annotation) {
+    fn complete(&mut self, st: &mut MptcpFlowState, ann: &mut Annotation) {
         let side = self.side;
         let cs = Self::conn_side(st, side);
         let Some(m) = st.maps[idx(side)].as_mut() else {

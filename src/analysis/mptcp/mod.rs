@@ -43,12 +43,13 @@ pub use report::{
     VerdictCounts,
 };
 
-use crate::flow::{Endpoint, FlowTable, FlowTableConfig, FlowTableStats, Side};
+use crate::flow::{Endpoint, Flow, FlowTable, FlowTableConfig, FlowTableStats, Observation, Side};
 use crate::header::TcpHeader;
 use crate::mptcp::{MpJoin, MptcpOption};
 use crate::option::TcpOption;
 use crypto::Version;
-use state::{idx, Connection, SubflowState};
+pub use state::MptcpFlowState;
+use state::{idx, Connection};
 
 /// One TCP segment as the analysis needs it.
 #[derive(Debug, Clone, Copy)]
@@ -107,7 +108,7 @@ impl Default for AnalyzerConfig {
 #[derive(Debug)]
 pub struct MptcpAnalyzer {
     config: AnalyzerConfig,
-    flows: FlowTable<SubflowState>,
+    flows: FlowTable<MptcpFlowState>,
     conns: HashMap<u64, Connection>,
     tokens: HashMap<u32, u64>,
     next_conn: u64,
@@ -137,37 +138,20 @@ impl MptcpAnalyzer {
         }
     }
 
-    /// Files a segment; for a segment of an MPTCP subflow, what the analysis says about it.
+    /// Files a segment in the analyzer's own flow table; for a segment of an MPTCP subflow,
+    /// what the analysis says about it.
     pub fn segment(&mut self, seg: &Segment<'_>) -> Option<Annotation> {
         for dropped in self.flows.take_dropped() {
-            for m in dropped.state.maps.iter().flatten() {
-                self.buffered = self.buffered.saturating_sub(m.buf.capacity());
-            }
+            self.buffered = self.buffered.saturating_sub(dropped.state.buffered());
         }
-        let has_mptcp = seg
-            .header
-            .options
-            .iter()
-            .any(|o| matches!(o, TcpOption::Mptcp(_)));
         let (obs, flow) =
             self.flows
                 .observe_mut(seg.time_ns, seg.src, seg.dst, seg.header, seg.payload_len);
-        let st = &mut flow.state;
-        if !has_mptcp && st.kind.is_none() {
-            return None;
-        }
-        let side = obs.side;
-        let flags = seg.header.flags;
-        let isn_known = flow.half(side).isn_from_syn;
+        let isn_known = flow.half(obs.side).isn_from_syn;
         let endpoints = (
             flow.client.endpoint.unwrap_or(seg.src),
             flow.server.endpoint.unwrap_or(seg.dst),
         );
-        let st = &mut flow.state;
-        let mut ann = Annotation {
-            subflow: obs.id,
-            ..Annotation::default()
-        };
         let mut ctx = Ctx {
             config: &self.config,
             conns: &mut self.conns,
@@ -177,11 +161,114 @@ impl MptcpAnalyzer {
             evicted: &mut self.evicted_connections,
             buffered: &mut self.buffered,
             seg,
-            side,
+            side: obs.side,
             endpoints,
             subflow: obs.id,
         };
+        ctx.run(&mut flow.state, &obs, isn_known)
+    }
 
+    /// As [`segment`](Self::segment), for a caller that files segments in a flow table of its
+    /// own, shared with other analyses (TCP-AO keeps its sequence number extensions there): the
+    /// caller observes the segment first and hands over the flow, whose state holds an
+    /// [`MptcpFlowState`]. Flows the caller's table drops go to [`release`](Self::release).
+    pub fn segment_in<S: AsMut<MptcpFlowState>>(
+        &mut self,
+        seg: &Segment<'_>,
+        observation: &Observation,
+        flow: &mut Flow<S>,
+    ) -> Option<Annotation> {
+        let isn_known = flow.half(observation.side).isn_from_syn;
+        let endpoints = (
+            flow.client.endpoint.unwrap_or(seg.src),
+            flow.server.endpoint.unwrap_or(seg.dst),
+        );
+        let mut ctx = Ctx {
+            config: &self.config,
+            conns: &mut self.conns,
+            tokens: &mut self.tokens,
+            next_conn: &mut self.next_conn,
+            finished: &mut self.finished,
+            evicted: &mut self.evicted_connections,
+            buffered: &mut self.buffered,
+            seg,
+            side: observation.side,
+            endpoints,
+            subflow: observation.id,
+        };
+        ctx.run(flow.state.as_mut(), observation, isn_known)
+    }
+
+    /// Gives back the mapped bytes a flow dropped from the caller's own table was holding
+    /// (see [`segment_in`](Self::segment_in)), so that they count no more against
+    /// [`AnalyzerConfig::max_buffered_bytes`].
+    pub fn release(&mut self, state: &MptcpFlowState) {
+        self.buffered = self.buffered.saturating_sub(state.buffered());
+    }
+
+    /// Connections finished early to make room (the table was full), since the last call.
+    pub fn take_finished(&mut self) -> Vec<ConnectionSummary> {
+        std::mem::take(&mut self.finished)
+    }
+
+    /// How many connections were finished early to make room.
+    pub fn evicted_connections(&self) -> u64 {
+        self.evicted_connections
+    }
+
+    /// The flow table's counts (subflows and other TCP connections).
+    pub fn flow_stats(&self) -> FlowTableStats {
+        self.flows.stats()
+    }
+
+    /// Every connection not yet taken, in order of connection id.
+    pub fn finish(mut self) -> Vec<ConnectionSummary> {
+        let mut out = std::mem::take(&mut self.finished);
+        out.extend(self.conns.drain().map(|(_, c)| c.summary()));
+        out.sort_by_key(|c| c.connection);
+        out
+    }
+}
+
+/// The analyzer's parts one segment works on.
+struct Ctx<'a, 's> {
+    config: &'a AnalyzerConfig,
+    conns: &'a mut HashMap<u64, Connection>,
+    tokens: &'a mut HashMap<u32, u64>,
+    next_conn: &'a mut u64,
+    finished: &'a mut Vec<ConnectionSummary>,
+    evicted: &'a mut u64,
+    buffered: &'a mut usize,
+    seg: &'a Segment<'s>,
+    side: Side,
+    endpoints: (Endpoint, Endpoint),
+    subflow: u64,
+}
+
+impl Ctx<'_, '_> {
+    /// The analysis of one segment of a flow.
+    fn run(
+        &mut self,
+        st: &mut MptcpFlowState,
+        obs: &Observation,
+        isn_known: bool,
+    ) -> Option<Annotation> {
+        let seg = self.seg;
+        let has_mptcp = seg
+            .header
+            .options
+            .iter()
+            .any(|o| matches!(o, TcpOption::Mptcp(_)));
+        if !has_mptcp && st.kind.is_none() {
+            return None;
+        }
+        let side = self.side;
+        let flags = seg.header.flags;
+        let mut ann = Annotation {
+            subflow: obs.id,
+            ..Annotation::default()
+        };
+        let ctx = self;
         // Handshake options first: they make the connection the others refer to.
         let mut saw_capable = false;
         let mut saw_join = false;
@@ -259,52 +346,12 @@ impl MptcpAnalyzer {
         Some(ann)
     }
 
-    /// Connections finished early to make room (the table was full), since the last call.
-    pub fn take_finished(&mut self) -> Vec<ConnectionSummary> {
-        std::mem::take(&mut self.finished)
-    }
-
-    /// How many connections were finished early to make room.
-    pub fn evicted_connections(&self) -> u64 {
-        self.evicted_connections
-    }
-
-    /// The flow table's counts (subflows and other TCP connections).
-    pub fn flow_stats(&self) -> FlowTableStats {
-        self.flows.stats()
-    }
-
-    /// Every connection not yet taken, in order of connection id.
-    pub fn finish(mut self) -> Vec<ConnectionSummary> {
-        let mut out = std::mem::take(&mut self.finished);
-        out.extend(self.conns.drain().map(|(_, c)| c.summary()));
-        out.sort_by_key(|c| c.connection);
-        out
-    }
-}
-
-/// The analyzer's parts one segment works on.
-struct Ctx<'a, 's> {
-    config: &'a AnalyzerConfig,
-    conns: &'a mut HashMap<u64, Connection>,
-    tokens: &'a mut HashMap<u32, u64>,
-    next_conn: &'a mut u64,
-    finished: &'a mut Vec<ConnectionSummary>,
-    evicted: &'a mut u64,
-    buffered: &'a mut usize,
-    seg: &'a Segment<'s>,
-    side: Side,
-    endpoints: (Endpoint, Endpoint),
-    subflow: u64,
-}
-
-impl Ctx<'_, '_> {
-    fn conn<'c>(&'c mut self, st: &SubflowState) -> Option<&'c mut Connection> {
+    fn conn<'c>(&'c mut self, st: &MptcpFlowState) -> Option<&'c mut Connection> {
         st.conn.and_then(|c| self.conns.get_mut(&c))
     }
 
     /// The connection-level side of a subflow side.
-    fn conn_side(st: &SubflowState, side: Side) -> Side {
+    fn conn_side(st: &MptcpFlowState, side: Side) -> Side {
         if st.opener_is_conn_client {
             side
         } else {
@@ -312,14 +359,14 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn event(&mut self, st: &SubflowState, event: Event, ann: &mut Annotation) {
+    fn event(&mut self, st: &MptcpFlowState, event: Event, ann: &mut Annotation) {
         if let Some(conn) = self.conn(st) {
             conn.events.add(&event);
         }
         ann.events.push(event);
     }
 
-    fn fallback(&mut self, st: &SubflowState, reason: FallbackReason, ann: &mut Annotation) {
+    fn fallback(&mut self, st: &MptcpFlowState, reason: FallbackReason, ann: &mut Annotation) {
         if let Some(conn) = self.conn(st) {
             if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
                 rec.fallback.get_or_insert(reason);
@@ -333,7 +380,7 @@ impl Ctx<'_, '_> {
 
     fn mp_capable(
         &mut self,
-        st: &mut SubflowState,
+        st: &mut MptcpFlowState,
         c: &crate::mptcp::MpCapable,
         ann: &mut Annotation,
     ) {
@@ -389,7 +436,7 @@ impl Ctx<'_, '_> {
 
     /// Opens the connection of an initial subflow once a key is known, or brings the keys
     /// learned since into it.
-    fn ensure_connection(&mut self, st: &mut SubflowState) {
+    fn ensure_connection(&mut self, st: &mut MptcpFlowState) {
         let version = st.version.unwrap_or(Version::V1);
         if st.conn.is_none() {
             if self.conns.len() >= self.config.max_connections.max(1) {
@@ -458,7 +505,7 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn mp_join(&mut self, st: &mut SubflowState, j: &MpJoin, ann: &mut Annotation) {
+    fn mp_join(&mut self, st: &mut MptcpFlowState, j: &MpJoin, ann: &mut Annotation) {
         let side = self.side;
         match *j {
             MpJoin::Syn {
@@ -560,7 +607,7 @@ impl Ctx<'_, '_> {
 
     /// HMAC(Key-sender || Key-receiver, R-sender || R-receiver) for the segment's sender, when
     /// the keys and both nonces are known.
-    fn join_hmac(&mut self, st: &SubflowState) -> Option<[u8; 32]> {
+    fn join_hmac(&mut self, st: &MptcpFlowState) -> Option<[u8; 32]> {
         let side = self.side;
         let r_sender = st.randoms[idx(side)]?;
         let r_receiver = st.randoms[idx(side.peer())]?;

@@ -2,7 +2,7 @@
 //! ADD_ADDR, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST.
 
 use super::report::{AddressAction, AddressRecord, Annotation, Event, FallbackReason, Verdict};
-use super::state::{idx, widen, MappingIn, SubflowState};
+use super::state::{idx, widen, MappingIn, MptcpFlowState};
 use super::{crypto, Ctx};
 use crate::flow::Side;
 use crate::mptcp::{AddAddr, MptcpOption};
@@ -10,7 +10,7 @@ use crate::mptcp::{AddAddr, MptcpOption};
 impl Ctx<'_, '_> {
     pub(super) fn other_option(
         &mut self,
-        st: &mut SubflowState,
+        st: &mut MptcpFlowState,
         m: &MptcpOption,
         ann: &mut Annotation,
     ) {

@@ -92,9 +92,12 @@ impl Mapping {
     }
 }
 
-/// The flow table's per-subflow state.
+/// What the MPTCP analysis keeps per subflow, in a flow table's
+/// [`Flow::state`](crate::flow::Flow::state): opaque, `Default` for a new flow. A caller sharing its own flow
+/// table between analyses puts it in its per-flow state and hands it over through `AsMut`
+/// ([`MptcpAnalyzer::segment_in`](super::MptcpAnalyzer::segment_in)).
 #[derive(Debug, Clone, Default)]
-pub struct SubflowState {
+pub struct MptcpFlowState {
     pub(crate) kind: Option<SubflowKind>,
     pub(crate) conn: Option<u64>,
     /// Index of the subflow's record in its connection.
@@ -140,6 +143,19 @@ pub(crate) struct Range {
 
 /// How many earlier ranges a new one is compared with.
 const OVERLAP_SCAN: usize = 64;
+
+impl MptcpFlowState {
+    /// The mapped bytes it holds for DSS checksums.
+    pub(crate) fn buffered(&self) -> usize {
+        self.maps.iter().flatten().map(|m| m.buf.capacity()).sum()
+    }
+}
+
+impl AsMut<MptcpFlowState> for MptcpFlowState {
+    fn as_mut(&mut self) -> &mut MptcpFlowState {
+        self
+    }
+}
 
 /// One direction of a connection's data.
 #[derive(Debug, Clone, Default)]
