@@ -34,7 +34,8 @@ Output (standard output, one JSON object per line):
   a segment: {\"file\": (only with several files), \"frame\", \"timestamp\": \"secs.nanos\",
     \"ip_version\", \"src\", \"dst\", \"header\": {...}, \"payload_len\", \"truncated\",
     \"checksum_ok\": true|false|null (null when the frame was cut short by the snap length),
-    \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed)}
+    \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed),
+    \"mptcp\": {...} (with --analyze, on segments of MPTCP subflows: see `tcpwire mptcp --help`)}
   an error: {\"file\": (only with several files), \"frame\", \"error\": \"...\"} for a TCP segment
     whose header cannot be given (cut short, unusable data offset, or a malformed option with
     --strict) and for a truncated or corrupt capture record (reading that file stops there).
