@@ -938,3 +938,109 @@ fn remove_addr_names_the_live_subflows() {
     // (ID 5, subflow 1's server end): each still open then.
     assert_eq!(removals, [(52, 3, vec![2]), (66, 5, vec![1])]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bounds and robustness
+
+#[test]
+fn connections_past_the_limit_are_finished_early() {
+    use tcpwire::analysis::mptcp::AnalyzerConfig;
+    let all = frames(&corpus("mptcp-fastclose.pcap"));
+    let (_, whole) = analyze(&all);
+    assert_eq!(whole.len(), 2);
+    let mut analyzer = MptcpAnalyzer::new(AnalyzerConfig {
+        max_connections: 1,
+        ..AnalyzerConfig::default()
+    });
+    let mut early = Vec::new();
+    for frame in &all {
+        let Decapsulated::Tcp(tcp) = find_tcp(frame.linktype, &frame.data) else {
+            continue;
+        };
+        let header = TcpHeader::parse(tcp.segment).unwrap();
+        let payload = &tcp.segment[header.header_len()..];
+        analyzer.segment(&Segment {
+            frame: frame.number,
+            time_ns: frame.number,
+            src: Endpoint::new(tcp.src, header.src_port),
+            dst: Endpoint::new(tcp.dst, header.dst_port),
+            header: &header,
+            payload,
+            payload_len: payload.len(),
+        });
+        early.extend(analyzer.take_finished());
+    }
+    assert_eq!(analyzer.evicted_connections(), 1);
+    assert_eq!(early.len(), 1);
+    assert_eq!(early[0].connection, 0);
+    let rest = analyzer.finish();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].connection, 1);
+    // The second connection is whole: its summary is what an unbounded run gives.
+    assert_eq!(rest[0], whole[1]);
+}
+
+#[test]
+fn mapped_bytes_past_the_budget_are_unchecked_never_bad() {
+    use tcpwire::analysis::mptcp::AnalyzerConfig;
+    let all = frames(&corpus("mptcp-ipv4-single-csum.pcap"));
+    let mut analyzer = MptcpAnalyzer::new(AnalyzerConfig {
+        max_buffered_bytes: 100,
+        ..AnalyzerConfig::default()
+    });
+    let mut checked = Vec::new();
+    for frame in &all {
+        let Decapsulated::Tcp(tcp) = find_tcp(frame.linktype, &frame.data) else {
+            continue;
+        };
+        let header = TcpHeader::parse(tcp.segment).unwrap();
+        let payload = &tcp.segment[header.header_len()..];
+        let a = analyzer.segment(&Segment {
+            frame: frame.number,
+            time_ns: 0,
+            src: Endpoint::new(tcp.src, header.src_port),
+            dst: Endpoint::new(tcp.dst, header.dst_port),
+            header: &header,
+            payload,
+            payload_len: payload.len(),
+        });
+        checked.extend(a.and_then(|a| a.dss_checksum).map(|c| c.verdict));
+    }
+    // Only the two lone DATA_FINs (no data to keep) are checked.
+    assert_eq!(checked, [Verdict::Ok, Verdict::Ok]);
+    let c = &analyzer.finish()[0];
+    assert_eq!(c.unchecked_mappings, 5);
+    assert_eq!(c.verdicts.dss_checksum.bad, 0);
+}
+
+#[test]
+fn prop_arbitrary_segments_never_panic() {
+    fn prop(segments: Vec<(u8, TcpHeader, Vec<u8>)>) -> bool {
+        let hosts = [
+            Endpoint::new([10, 0, 0, 1].into(), 1000),
+            Endpoint::new([10, 0, 0, 2].into(), 2000),
+            Endpoint::new("2001:db8::1".parse().unwrap(), 1000),
+        ];
+        let mut analyzer = MptcpAnalyzer::default();
+        for (i, (pick, mut header, payload)) in segments.into_iter().enumerate() {
+            let src = hosts[usize::from(pick) % 3];
+            let dst = hosts[usize::from(pick / 3) % 3];
+            (header.src_port, header.dst_port) = (src.port, dst.port);
+            let cut = payload.len() / 2;
+            let _ = analyzer.segment(&Segment {
+                frame: i as u64,
+                time_ns: i as u64,
+                src,
+                dst,
+                header: &header,
+                payload: &payload[..cut],
+                payload_len: payload.len() + usize::from(pick & 1),
+            });
+        }
+        let conns = analyzer.finish();
+        conns.windows(2).all(|w| w[0].connection < w[1].connection)
+    }
+    QuickCheck::new()
+        .tests(300)
+        .quickcheck(prop as fn(Vec<(u8, TcpHeader, Vec<u8>)>) -> bool);
+}
