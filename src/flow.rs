@@ -14,7 +14,10 @@
 //!
 //! Each connection carries a value of the caller's type `S` ([`Flow::state`]): analyses that
 //! need per-connection memory (MPTCP subflows, TCP-AO sequence number extensions) keep it
-//! there, and share the one table.
+//! there, and share the one table (the MPTCP analysis takes its part through `AsMut`, with
+//! `analysis::mptcp::MptcpAnalyzer::segment_in`, feature `analysis`). A segment whose options
+//! the capture cut still belongs to its connection: [`fixed_header`] gives what the table
+//! needs.
 //!
 //! ```
 //! use tcpwire::flow::{Endpoint, FlowTable, Side};

@@ -27,7 +27,54 @@
 //!   recently seen connection is finished early, [`MptcpAnalyzer::take_finished`]), and the
 //!   per-connection lists and ranges of [`AnalyzerConfig`].
 //!
-//! The example of the [module above](crate::analysis) runs a v1 handshake through it.
+//! A connection's handshake, then a second subflow joining it, whose HMACs verify:
+//!
+//! ```
+//! use tcpwire::analysis::mptcp::crypto::{self, Version};
+//! use tcpwire::analysis::mptcp::{MptcpAnalyzer, Segment, Verdict};
+//! use tcpwire::flow::Endpoint;
+//! use tcpwire::mptcp::{MpCapable, MpCapableFlags, MpJoin};
+//! use tcpwire::{MptcpOption, TcpHeader, TcpOption};
+//!
+//! let mut analyzer = MptcpAnalyzer::default();
+//! let mut frame = 0;
+//! let mut send = |src: Endpoint, dst: Endpoint, header: TcpHeader| {
+//!     frame += 1;
+//!     let s = Segment { frame, time_ns: 0, src, dst, header: &header, payload: &[], payload_len: 0 };
+//!     analyzer.segment(&s).expect("an MPTCP subflow")
+//! };
+//! let capable = |sender_key, receiver_key| TcpOption::Mptcp(MptcpOption::MpCapable(MpCapable {
+//!     version: 1,
+//!     flags: MpCapableFlags { hmac_sha256: true, ..Default::default() },
+//!     sender_key, receiver_key, data_level_length: None, checksum: None,
+//! }));
+//! let (a, b) = ([0xaa; 8], [0xbb; 8]); // the keys of hosts A (client) and B (server)
+//! let (c, s) = (Endpoint::new([10, 0, 0, 1].into(), 40000), Endpoint::new([10, 0, 0, 2].into(), 80));
+//! send(c, s, TcpHeader::builder().seq(1).syn().option(capable(None, None)).build()?);
+//! send(s, c, TcpHeader::builder().seq(7).ack_number(2).syn().ack().option(capable(Some(b), None)).build()?);
+//! send(c, s, TcpHeader::builder().seq(2).ack_number(8).ack().option(capable(Some(a), Some(b))).build()?);
+//!
+//! // A second subflow from another address of A: MP_JOIN with B's token and A's nonce.
+//! let (ra, rb) = ([1, 2, 3, 4], [5, 6, 7, 8]);
+//! let c2 = Endpoint::new([10, 0, 1, 1].into(), 40001);
+//! let join = |j| TcpOption::Mptcp(MptcpOption::MpJoin(j));
+//! let token = crypto::token(Version::V1, b).to_be_bytes();
+//! send(c2, s, TcpHeader::builder().seq(100).syn().option(join(MpJoin::Syn {
+//!     backup: false, reserved: 0, address_id: 1, receiver_token: token, sender_random: ra,
+//! })).build()?);
+//! let hmac_b = crypto::join_syn_ack_hmac(Version::V1, b, a, rb, ra);
+//! let syn_ack = send(s, c2, TcpHeader::builder().seq(200).ack_number(101).syn().ack()
+//!     .option(join(MpJoin::SynAck {
+//!         backup: false, reserved: 0, address_id: 0, sender_truncated_hmac: hmac_b, sender_random: rb,
+//!     })).build()?);
+//! let hmac_a = crypto::join_ack_hmac(Version::V1, a, b, ra, rb);
+//! let ack = send(c2, s, TcpHeader::builder().seq(101).ack_number(201).ack()
+//!     .option(join(MpJoin::Ack { reserved: 0, sender_hmac: hmac_a })).build()?);
+//! assert_eq!((syn_ack.connection, syn_ack.subflow), (Some(0), 1));
+//! assert_eq!((syn_ack.join_hmac, ack.join_hmac), (Some(Verdict::Ok), Some(Verdict::Ok)));
+//! assert_eq!(analyzer.finish()[0].subflows.len(), 2);
+//! # Ok::<(), tcpwire::Error>(())
+//! ```
 
 pub mod crypto;
 mod data;
