@@ -452,9 +452,14 @@ mod capture {
             for frame in reader {
                 match frame {
                     Ok(frame) => self.record(&frame),
+                    // An error that concerns one record is kept (the capture is not clean)
+                    // and reading goes on; a fatal one ends the capture.
                     Err(e) => {
+                        let fatal = e.is_fatal();
                         self.read_error = Some(e);
-                        break;
+                        if fatal {
+                            break;
+                        }
                     }
                 }
             }

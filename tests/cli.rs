@@ -594,7 +594,10 @@ fn a_truncated_capture_keeps_earlier_frames_and_reports_the_cut() {
     assert_eq!(error["frame"], frames_read + 1);
     assert_eq!(
         error["error"],
-        format!("capture truncated in the record after frame {frames_read}")
+        format!(
+            "capture truncated at byte {}, in the record after frame {frames_read}",
+            bytes.len() * 2 / 3
+        )
     );
     assert!(
         run.stderr
@@ -1143,4 +1146,31 @@ fn stats_counts_match_the_library() {
         "{}",
         table.stdout
     );
+}
+
+#[test]
+fn encode_fit_fits_the_data_offset_to_edited_options() {
+    let bare = "0050c35000000001000000025010ffff00000000";
+    let decoded = tcpwire(&["decode", bare], None);
+    assert_eq!(decoded.code, 0);
+    let edited = decoded.stdout.replace(
+        r#""options":[]"#,
+        r#""options":[{"kind":2,"type":"mss","mss":1460},{"kind":4,"type":"sack_permitted"}]"#,
+    );
+    assert_ne!(edited, decoded.stdout);
+    // Without --fit the data offset still says 5: a finding naming the fix.
+    let plain = tcpwire(&["encode"], Some(edited.clone().into_bytes()));
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    assert!(plain.stderr.contains("fit_data_offset"), "{}", plain.stderr);
+    // With --fit: data offset 7, MSS, SACK permitted, EOL and zero padding.
+    let fitted = tcpwire(&["encode", "--fit"], Some(edited.into_bytes()));
+    assert_eq!(fitted.code, 0, "{}", fitted.stderr);
+    assert_eq!(
+        fitted.stdout.trim(),
+        "0050c35000000001000000027010ffff00000000020405b404020000"
+    );
+    let back =
+        tcpwire::TcpSegment::parse(&tcpwire::from_hex(fitted.stdout.trim()).unwrap()).unwrap();
+    assert_eq!(back.header.mss(), Some(1460));
+    assert!(back.header.sack_permitted());
 }

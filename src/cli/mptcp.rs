@@ -108,7 +108,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
-            eprintln!("tcpwire mptcp: {e}");
+            super::warn(&format!("tcpwire mptcp: {e}"));
             return Ok(Exit::BadInput);
         }
     };
@@ -122,7 +122,16 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let mut skipped = Skipped::default();
         let mut errors = 0u64;
         let mut done = Vec::new();
-        let walked = input.walk(|frame| {
+        let walked = input.walk(|item| {
+            let frame = match item {
+                Ok(frame) => frame,
+                Err(bad) => {
+                    // A record the reader passes over: said, and reading goes on.
+                    errors += 1;
+                    super::warn(&format!("tcpwire mptcp: {name}: {bad}"));
+                    return Ok(());
+                }
+            };
             match examine(frame, ParseMode::Lossless, &mut skipped) {
                 Examined::Segment(segment) => {
                     annotate(&mut analyzer, frame, &segment);
@@ -151,7 +160,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
                 super::warn(&format!("tcpwire mptcp: {name}: {read_error}"));
             }
             Err(WalkError::Open(message)) => {
-                eprintln!("tcpwire mptcp: {message}");
+                super::warn(&format!("tcpwire mptcp: {message}"));
                 exit.raise(Exit::BadInput);
                 continue;
             }
@@ -174,10 +183,10 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             }
         }
         out.flush()?;
-        eprintln!(
+        super::warn(&format!(
             "tcpwire mptcp: {name}: {} MPTCP connections, {errors} unreadable frames",
             done.len()
-        );
+        ));
     }
     out.flush()?;
     Ok(exit)

@@ -38,7 +38,9 @@ Output (standard output, one JSON object per line):
     \"mptcp\": {...} (with --analyze, on segments of MPTCP subflows: see `tcpwire mptcp --help`)}
   an error: {\"file\": (only with several files), \"frame\", \"error\": \"...\"} for a TCP segment
     whose header cannot be given (cut short, unusable data offset, or a malformed option with
-    --strict) and for a truncated or corrupt capture record (reading that file stops there).
+    --strict), for a record the reader passes over (its interface not described, over the 8 MiB
+    record limit, ...; reading goes on), and for a truncated, corrupt or unreadable capture
+    (reading that file stops there). Error messages are one short line naming what and where.
     Each error line is also printed to standard error.
 Frames that are not TCP, and IP fragments, are skipped and counted in a summary on standard
 error at the end.
@@ -205,7 +207,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
-            eprintln!("tcpwire pcap: {e}");
+            super::warn(&format!("tcpwire pcap: {e}"));
             return Ok(Exit::BadInput);
         }
     };
@@ -229,33 +231,37 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
             write_json_line(out, &ErrorLine { file, frame, error })
         };
-        let walked = input.walk(|frame| match examine(frame, mode, &mut skipped) {
-            Examined::Segment(segment) => {
-                segments += 1;
-                let mptcp = analyzer
-                    .as_mut()
-                    .and_then(|a| super::mptcp::annotate(a, frame, &segment));
-                write_segment(&mut out, file, frame, &segment, mptcp)
+        let walked = input.walk(|item| {
+            let frame = match item {
+                Ok(frame) => frame,
+                Err(bad) => {
+                    errors += 1;
+                    return report_error(&mut out, bad.frame(), bad.to_string());
+                }
+            };
+            match examine(frame, mode, &mut skipped) {
+                Examined::Segment(segment) => {
+                    segments += 1;
+                    let mptcp = analyzer
+                        .as_mut()
+                        .and_then(|a| super::mptcp::annotate(a, frame, &segment));
+                    write_segment(&mut out, file, frame, &segment, mptcp)
+                }
+                Examined::Error(e) => {
+                    errors += 1;
+                    report_error(&mut out, frame.number, e.message())
+                }
+                Examined::Skipped => Ok(()),
             }
-            Examined::Error(e) => {
-                errors += 1;
-                report_error(&mut out, frame.number, e.message())
-            }
-            Examined::Skipped => Ok(()),
         });
         match walked {
             Ok(None) => {}
             Ok(Some(read_error)) => {
                 errors += 1;
-                let frame = match &read_error {
-                    tcpwire::capture::CaptureError::CorruptRecord { after_frame, .. }
-                    | tcpwire::capture::CaptureError::Truncated { after_frame } => after_frame + 1,
-                    _ => 0,
-                };
-                report_error(&mut out, frame, read_error.to_string())?;
+                report_error(&mut out, read_error.frame(), read_error.to_string())?;
             }
             Err(WalkError::Open(message)) => {
-                eprintln!("tcpwire pcap: {message}");
+                super::warn(&format!("tcpwire pcap: {message}"));
                 exit.raise(Exit::BadInput);
                 continue;
             }
@@ -266,7 +272,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         }
         out.flush()?;
         let breakdown = skipped.breakdown();
-        eprintln!(
+        super::warn(&format!(
             "tcpwire pcap: {name}: {segments} TCP segments, {errors} error lines, {} frames skipped{}",
             skipped.total(),
             if breakdown.is_empty() {
@@ -274,7 +280,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             } else {
                 format!(" ({breakdown})")
             }
-        );
+        ));
     }
     out.flush()?;
     Ok(exit)

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use tcpwire::capture::CaptureError;
 use tcpwire::harness::{options_with_offsets, Skipped};
 use tcpwire::{Flags, MptcpSubtype, ParseMode, TcpOption, TcpOptionKind};
 
@@ -35,8 +36,8 @@ counted by reason rather than stopping anything):
   checksums        segments whose checksum is right, wrong, or unknown (frame cut short)
 Headers of segments cut short by the snap length are counted when they were captured whole.
 
-Exit code: 0 when every file was read to its end; 1 when a capture is truncated or corrupt (the
-counts cover the frames before that); 2 when an input cannot be read or is not a capture.";
+Exit code: 0 when every file was read to its end; 1 when a record was passed over (reported on
+standard error) or a capture is truncated or corrupt (the counts cover the frames before that); 2 when an input cannot be read or is not a capture.";
 
 /// The counts. Keys are kept in first-seen order, then sorted for printing.
 #[derive(Default)]
@@ -45,6 +46,8 @@ pub struct Stats {
     frames: u64,
     segments: u64,
     headers_only: u64,
+    /// Records the reader passed over (reported on standard error).
+    bad_records: u64,
     skipped: Skipped,
     options: IndexMap<(u8, &'static str, usize), u64>,
     mptcp: IndexMap<(u8, &'static str, usize), u64>,
@@ -123,6 +126,7 @@ struct StatsJson {
     frames: u64,
     segments: u64,
     headers_only: u64,
+    bad_records: u64,
     skipped: Skipped,
     options: Vec<OptionCount>,
     mptcp_subtypes: Vec<MptcpCount>,
@@ -175,6 +179,7 @@ impl Stats {
             frames: self.frames,
             segments: self.segments,
             headers_only: self.headers_only,
+            bad_records: self.bad_records,
             skipped: self.skipped,
             options: self
                 .options
@@ -235,6 +240,9 @@ impl Stats {
         let breakdown = self.skipped.breakdown();
         if !breakdown.is_empty() {
             writeln!(out, "skipped: {breakdown}")?;
+        }
+        if self.bad_records > 0 {
+            writeln!(out, "bad records (passed over): {}", self.bad_records)?;
         }
         table(
             out,
@@ -346,32 +354,42 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
-            eprintln!("tcpwire stats: {e}");
+            super::warn(&format!("tcpwire stats: {e}"));
             return Ok(Exit::BadInput);
         }
     };
     let mut stats = Stats::default();
     let mut exit = Exit::Ok;
     for input in &inputs {
-        match input.walk(|frame| {
-            stats.record(frame);
+        let name = input.name();
+        match input.walk(|item| {
+            match item {
+                Ok(frame) => stats.record(frame),
+                Err(bad) => {
+                    stats.frames += u64::from(matches!(bad, CaptureError::BadFrame { .. }));
+                    stats.bad_records += 1;
+                    super::warn(&format!("tcpwire stats: {name}: {bad}"));
+                }
+            }
             Ok(())
         }) {
             Ok(None) => stats.files += 1,
             Ok(Some(e)) => {
                 stats.files += 1;
-                eprintln!(
-                    "tcpwire stats: {}: {e} (counting the frames before it)",
-                    input.name()
-                );
+                super::warn(&format!(
+                    "tcpwire stats: {name}: {e} (counting the frames before it)"
+                ));
                 exit.raise(Exit::Findings);
             }
             Err(WalkError::Open(message)) => {
-                eprintln!("tcpwire stats: {message}");
+                super::warn(&format!("tcpwire stats: {message}"));
                 exit.raise(Exit::BadInput);
             }
             Err(WalkError::Output(e)) => return Err(e),
         }
+    }
+    if stats.bad_records > 0 {
+        exit.raise(Exit::Findings);
     }
     stats.sort();
     let mut out = stdout();
