@@ -312,8 +312,27 @@ pub struct FlowTableStats {
 }
 
 /// The unordered pair of endpoints of a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Key(Endpoint, Endpoint);
+
+/// One write of the key's bytes: the hasher (SipHash, against flooding by chosen addresses)
+/// runs once over 36 bytes instead of once per field.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut bytes = [0u8; 36];
+        for (i, e) in [self.0, self.1].iter().enumerate() {
+            let at = i * 18;
+            match e.addr {
+                // IPv4 as its IPv4-mapped IPv6 form; should the same address come as such
+                // in IPv6 too, the two keys share a hash, and equality still tells them apart.
+                IpAddr::V4(a) => bytes[at..at + 16].copy_from_slice(&a.to_ipv6_mapped().octets()),
+                IpAddr::V6(a) => bytes[at..at + 16].copy_from_slice(&a.octets()),
+            }
+            bytes[at + 16..at + 18].copy_from_slice(&e.port.to_be_bytes());
+        }
+        state.write(&bytes);
+    }
+}
 
 impl Key {
     fn of(a: Endpoint, b: Endpoint) -> Self {
@@ -398,12 +417,25 @@ impl<S: Default> FlowTable<S> {
             self.stats.replaced += 1;
             self.remove(key);
         }
-        let new_flow = !self.flows.contains_key(&key);
-        if new_flow {
+        // One lookup of the key: room is made first only when the table is full and the key
+        // is not in it.
+        if self.flows.len() >= self.config.max_flows && !self.flows.contains_key(&key) {
             self.make_room(time_ns);
-            let id = self.next_id;
-            self.next_id += 1;
-            self.stats.opened += 1;
+        }
+        let mut new_flow = false;
+        let (next_id, stats, ids, by_age) = (
+            &mut self.next_id,
+            &mut self.stats,
+            &mut self.ids,
+            &mut self.by_age,
+        );
+        let flow = self.flows.entry(key).or_insert_with(|| {
+            new_flow = true;
+            let id = *next_id;
+            *next_id += 1;
+            stats.opened += 1;
+            ids.insert(id, key);
+            by_age.insert((time_ns, id));
             let mut flow = Flow {
                 id,
                 client: HalfFlow::default(),
@@ -414,13 +446,8 @@ impl<S: Default> FlowTable<S> {
             };
             flow.client.endpoint = Some(src);
             flow.server.endpoint = Some(dst);
-            self.ids.insert(id, key);
-            self.by_age.insert((time_ns, id));
-            self.flows.insert(key, flow);
-        }
-        let Some(flow) = self.flows.get_mut(&key) else {
-            unreachable!("the connection was found or inserted above")
-        };
+            flow
+        });
         if flow.last_seen_ns != time_ns {
             self.by_age.remove(&(flow.last_seen_ns, flow.id));
             flow.last_seen_ns = flow.last_seen_ns.max(time_ns);

@@ -104,3 +104,15 @@ fn pcap_analyze_annotates_mptcp_segments_only() {
     ]));
     assert!(tcp.iter().all(|s| s.get("mptcp").is_none()));
 }
+
+#[test]
+fn the_readme_shows_the_real_table() {
+    let out = tcpwire(&["mptcp", "--table", "corpus/mptcp-ipv4-multipath.pcap"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    assert!(
+        readme.contains(table.trim_end()),
+        "README.md's `tcpwire mptcp --table` output is out of date; it is now:\n{table}"
+    );
+}

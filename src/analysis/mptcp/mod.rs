@@ -82,7 +82,7 @@ mod options;
 mod report;
 mod state;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 pub use report::{
     AddressAction, AddressRecord, Annotation, ChecksumVerdict, ConnectionSummary,
@@ -156,8 +156,9 @@ impl Default for AnalyzerConfig {
 pub struct MptcpAnalyzer {
     config: AnalyzerConfig,
     flows: FlowTable<MptcpFlowState>,
-    conns: HashMap<u64, Connection>,
-    tokens: HashMap<u32, u64>,
+    // Ordered maps: no hashing on every segment, and no hash flooding by chosen keys.
+    conns: BTreeMap<u64, Connection>,
+    tokens: BTreeMap<u32, u64>,
     next_conn: u64,
     finished: Vec<ConnectionSummary>,
     buffered: usize,
@@ -176,8 +177,8 @@ impl MptcpAnalyzer {
         Self {
             config,
             flows: FlowTable::new(config.flows),
-            conns: HashMap::new(),
-            tokens: HashMap::new(),
+            conns: BTreeMap::new(),
+            tokens: BTreeMap::new(),
             next_conn: 0,
             finished: Vec::new(),
             buffered: 0,
@@ -271,7 +272,11 @@ impl MptcpAnalyzer {
     /// Every connection not yet taken, in order of connection id.
     pub fn finish(mut self) -> Vec<ConnectionSummary> {
         let mut out = std::mem::take(&mut self.finished);
-        out.extend(self.conns.drain().map(|(_, c)| c.summary()));
+        out.extend(
+            std::mem::take(&mut self.conns)
+                .into_values()
+                .map(|c| c.summary()),
+        );
         out.sort_by_key(|c| c.connection);
         out
     }
@@ -280,8 +285,8 @@ impl MptcpAnalyzer {
 /// The analyzer's parts one segment works on.
 struct Ctx<'a, 's> {
     config: &'a AnalyzerConfig,
-    conns: &'a mut HashMap<u64, Connection>,
-    tokens: &'a mut HashMap<u32, u64>,
+    conns: &'a mut BTreeMap<u64, Connection>,
+    tokens: &'a mut BTreeMap<u32, u64>,
     next_conn: &'a mut u64,
     finished: &'a mut Vec<ConnectionSummary>,
     evicted: &'a mut u64,

@@ -172,6 +172,8 @@ pub(crate) struct DataDir {
     pub sent: BTreeMap<(u64, FlowId), Range>,
     /// The highest data-level byte sent in a segment, plus one.
     pub sent_end: Option<u64>,
+    /// The longest range in `sent`: no range starting further below a DSN reaches it.
+    pub longest: u64,
 }
 
 /// Files a range under its key; a range with the same key replaces the older one.
@@ -212,7 +214,10 @@ impl DataDir {
         let end = dsn.wrapping_add(len);
         let mut order = Placement::New;
         let mut others: Vec<u64> = Vec::new();
-        for (_, r) in self.sent.range(..(end, 0)).rev().take(OVERLAP_SCAN) {
+        for (&(start, _), r) in self.sent.range(..(end, 0)).rev().take(OVERLAP_SCAN) {
+            if start.saturating_add(self.longest) <= dsn {
+                break; // this one and every one before it end at or below `dsn`
+            }
             if r.end <= dsn {
                 continue;
             }
@@ -230,6 +235,7 @@ impl DataDir {
             order = Placement::Reordered;
         }
         self.sent_end = Some(self.sent_end.map_or(end, |m| m.max(end)));
+        self.longest = self.longest.max(len);
         let range = Range {
             end,
             subflow,
