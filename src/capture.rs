@@ -168,9 +168,40 @@ pub struct Frame {
     pub data: Vec<u8>,
     /// The frame's length on the wire.
     pub original_len: u32,
+    /// The pcapng Enhanced Packet Block flags word (option `epb_flags`), when the block
+    /// carries one; `None` for pcap records and blocks without it. See
+    /// [`checksum_valid`](Self::checksum_valid) and
+    /// [`checksum_not_ready`](Self::checksum_not_ready).
+    pub epb_flags: Option<u32>,
 }
 
+/// epb_flags bit 9: the checksum was not ready when the packet was captured (pcapng, draft-ietf-opsawg-pcapng s4.3.1).
+const EPB_CHECKSUM_NOT_READY: u32 = 1 << 9;
+/// epb_flags bit 10: the checksum was verified valid (by the NIC).
+const EPB_CHECKSUM_VALID: u32 = 1 << 10;
+/// epb_flags bit 11: the packet is a TCP segmentation offload super-segment.
+const EPB_TCP_SEGMENTATION_OFFLOADED: u32 = 1 << 11;
+
 impl Frame {
+    /// The capture's flags say the interface verified the checksums (epb_flags bit 10).
+    pub fn checksum_valid(&self) -> bool {
+        self.epb_flags.is_some_and(|f| f & EPB_CHECKSUM_VALID != 0)
+    }
+
+    /// The capture's flags say the checksums were not computed yet (epb_flags bit 9), as with
+    /// transmit offload.
+    pub fn checksum_not_ready(&self) -> bool {
+        self.epb_flags
+            .is_some_and(|f| f & EPB_CHECKSUM_NOT_READY != 0)
+    }
+
+    /// The capture's flags say the packet is a TCP segmentation offload super-segment
+    /// (epb_flags bit 11).
+    pub fn tso_flagged(&self) -> bool {
+        self.epb_flags
+            .is_some_and(|f| f & EPB_TCP_SEGMENTATION_OFFLOADED != 0)
+    }
+
     /// The timestamp as seconds with a fraction, as `tshark` prints it.
     pub fn timestamp_string(&self) -> String {
         format!("{}.{:09}", self.timestamp.0, self.timestamp.1)
@@ -198,6 +229,13 @@ pub struct TcpInFrame<'a> {
     pub declared_len: usize,
     /// Whether the capture holds fewer bytes than the IP header declares.
     pub truncated: bool,
+    /// Whether the packet is a TSO/GSO super-segment, which the sender's NIC or stack cuts
+    /// into segments after the capture saw it. The rule: the IP length field is 0 (an IPv4
+    /// total length of 0, or an IPv6 payload length of 0 with TCP after it), or the IP packet
+    /// is longer than 65535 bytes (larger than any link's MTU: an IPv6 jumbogram). A packet
+    /// larger than its own interface's MTU but under 64 KiB is not flagged: the MTU is not in
+    /// the capture (and loopback's is 64 KiB).
+    pub super_segment: bool,
 }
 
 /// What [`find_tcp`] found in a frame.
@@ -362,6 +400,8 @@ fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
     // A zero IPv4 total length (TSO captures) or jumbogram: trust the captured bytes. A frame
     // cut short (`incomplete`) keeps the length its IP header declares.
     let from_slice = matches!(payload.len_source, LenSource::Slice) || declared_len == 0;
+    let super_segment = (declared_len == 0 && !payload.payload.is_empty())
+        || payload.payload.len() > usize::from(u16::MAX);
     let declared_len = if from_slice && !payload.incomplete {
         payload.payload.len()
     } else {
@@ -376,6 +416,7 @@ fn tcp_in_ip(packet: LaxSlicedPacket<'_>, depth: u8) -> Decapsulated<'_> {
         segment: payload.payload,
         declared_len,
         truncated: payload.incomplete || payload.payload.len() < declared_len,
+        super_segment,
     })
 }
 

@@ -28,7 +28,9 @@
 //! - [`TcpOption`] has a variant per IANA option kind; [`MptcpOption`] one per Multipath TCP
 //!   subtype of both versions, decided from the option's own bytes.
 //! - [`builder`] makes canonical segments (data offset, padding, checksum); [`checksum`]
-//!   computes and verifies checksums over IPv4/IPv6 pseudo-headers, on values or raw bytes.
+//!   computes and verifies checksums over IPv4/IPv6 pseudo-headers, on values or raw bytes,
+//!   and tells a wrong checksum from transmit offload ([`checksum::ChecksumVerdict`]).
+//! - [`signature`] (feature `signatures`) verifies and computes TCP-MD5 and TCP-AO signatures.
 //! - [`registry`] holds the IANA registries as open enums, [`ports`] TCP service names.
 //! - [`codec`] lets a [`Parser`] decode kinds or MPTCP subtypes this crate does not know.
 //! - [`capture`] (feature `capture`) reads pcap/pcapng and finds TCP in each frame;
@@ -66,6 +68,9 @@ mod option;
 pub mod ports;
 pub mod registry;
 mod serde_form;
+#[cfg(feature = "signatures")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signatures")))]
+pub mod signature;
 
 pub use builder::{Builder, TcpHeaderBuilder, TcpSegmentBuilder};
 pub use bytes::{from_hex, to_hex, HexError, InlineBytes};

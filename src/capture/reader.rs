@@ -27,6 +27,9 @@ const IDB: u32 = 1;
 const PB: u32 = 2;
 const SPB: u32 = 3;
 const EPB: u32 = 6;
+/// Enhanced packet block option: the flags word (direction, reception type, FCS length,
+/// checksum state).
+const EPB_FLAGS: u16 = 2;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
 /// Interface description options: timestamp resolution and offset.
 const IF_TSRESOL: u16 = 9;
@@ -265,6 +268,7 @@ impl CaptureReader {
             linktype,
             data,
             original_len: self.u32(&header, 12),
+            epb_flags: None,
         }))
     }
 
@@ -528,6 +532,25 @@ impl CaptureReader {
             return Ok(self.unknown_interface(name, at, id));
         };
         let data = self.body_vec(caplen as usize)?;
+        // The options follow the data's padding: only an enhanced packet block's epb_flags
+        // (code 2, 4 bytes) is kept. A packet block's flags option has the same code and
+        // layout (pcapng 1.0 "pack_flags").
+        let mut epb_flags = None;
+        let padding = u64::from((4 - caplen % 4) % 4);
+        if self.block_left >= padding {
+            self.skip_body(padding)?;
+            // An option running past the block is not worth an error on a good frame.
+            let _ = self.options(&mut |reader, code, len, padded| {
+                if code == EPB_FLAGS && len == 4 {
+                    let mut value = [0u8; 4];
+                    reader.body(&mut value)?;
+                    epb_flags = Some(reader.u32(&value, 0));
+                    reader.skip_body(padded - 4)
+                } else {
+                    reader.skip_body(padded)
+                }
+            })?;
+        }
         let ticks = (u64::from(self.u32(&fields, 4)) << 32) | u64::from(self.u32(&fields, 8));
         let resolution = interface.ticks.max(1);
         let secs = (ticks / resolution).saturating_add_signed(interface.offset);
@@ -539,6 +562,7 @@ impl CaptureReader {
             linktype: interface.linktype,
             data,
             original_len: self.u32(&fields, 16),
+            epb_flags,
         }))
     }
 
@@ -575,6 +599,7 @@ impl CaptureReader {
             linktype: interface.linktype,
             data,
             original_len,
+            epb_flags: None,
         }))
     }
 

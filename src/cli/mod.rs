@@ -9,6 +9,7 @@ pub mod pcap;
 pub mod roundtrip;
 pub mod stats;
 pub mod transcode;
+pub mod trust;
 
 use std::io::{self, Write};
 

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tcpwire::capture::{find_tcp, Decapsulated, Frame, TcpInFrame};
+use tcpwire::checksum::{ChecksumHints, ChecksumVerdict};
 use tcpwire::harness::{options_with_offsets, Skipped};
+use tcpwire::signature::SignatureVerdict;
 use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
 
 use super::input::{captures, WalkError};
@@ -27,13 +29,21 @@ pub struct Args {
     /// mptcp --help`): connection and subflow ids, 64-bit DSN and data ACK, verdicts, events.
     #[arg(long)]
     pub analyze: bool,
+    /// Signature keys (TCP-MD5, TCP-AO).
+    #[command(flatten)]
+    pub keys: super::trust::KeyArgs,
 }
 
 const AFTER_HELP: &str = "\
 Output (standard output, one JSON object per line):
   a segment: {\"file\": (only with several files), \"frame\", \"timestamp\": \"secs.nanos\",
     \"ip_version\", \"src\", \"dst\", \"header\": {...}, \"payload_len\", \"truncated\",
-    \"checksum_ok\": true|false|null (null when the frame was cut short by the snap length),
+    \"checksum\": ok|offload|zero|bad|not_checkable (offload: the field holds the pseudo-header
+    sum that transmit offload leaves; zero: an all-zero field; not_checkable: the frame was cut
+    short; pcapng epb_flags \"checksum valid\"/\"not ready\" decide when present),
+    \"super_segment\": true (only for a TSO/GSO super-segment: IP length 0 or over 65535),
+    \"md5\", \"ao\": valid|invalid|no_key|unsigned (only with --md5-key(s) / --ao-key(s); null
+    when the frame was cut short),
     \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed),
     \"mptcp\": {...} (with --analyze, on segments of MPTCP subflows: see `tcpwire mptcp --help`)}
   an error: {\"file\": (only with several files), \"frame\", \"error\": \"...\"} for a TCP segment
@@ -86,8 +96,8 @@ pub struct Segment<'a> {
     pub header: TcpHeader,
     /// The payload length: from the captured bytes, or from the IP header when cut short.
     pub payload_len: usize,
-    /// Whether the checksum is right; `None` when the segment was cut short.
-    pub checksum_ok: Option<bool>,
+    /// The checksum verdict (`not_checkable` when the segment was cut short).
+    pub checksum: ChecksumVerdict,
 }
 
 /// What a frame holds, as far as TCP goes.
@@ -136,20 +146,24 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
         }
         Err(e) => return Examined::Error(SegmentError::Unusable(e)),
     };
-    let (payload_len, checksum_ok) = if tcp.truncated {
-        (tcp.declared_len.saturating_sub(header.header_len()), None)
+    let (payload_len, checksum) = if tcp.truncated {
+        (
+            tcp.declared_len.saturating_sub(header.header_len()),
+            ChecksumVerdict::NotCheckable,
+        )
     } else {
+        let hints = ChecksumHints {
+            flagged_valid: frame.checksum_valid(),
+            flagged_not_ready: frame.checksum_not_ready(),
+            super_segment: tcp.super_segment || frame.tso_flagged(),
+        };
         (
             tcp.segment.len().saturating_sub(header.header_len()),
-            // Mixed address families or an IPv4 segment over 65535 bytes have no right
-            // checksum.
-            Some(
-                tcpwire::checksum::verify(
-                    tcp.pseudo_header_src,
-                    tcp.pseudo_header_dst,
-                    tcp.segment,
-                )
-                .unwrap_or(false),
+            tcpwire::checksum::verdict(
+                tcp.pseudo_header_src,
+                tcp.pseudo_header_dst,
+                tcp.segment,
+                hints,
             ),
         )
     };
@@ -157,7 +171,7 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
         tcp,
         header,
         payload_len,
-        checksum_ok,
+        checksum,
     })
 }
 
@@ -174,7 +188,13 @@ struct SegmentLine<'a> {
     header: &'a TcpHeader,
     payload_len: usize,
     truncated: bool,
-    checksum_ok: Option<bool>,
+    checksum: ChecksumVerdict,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    super_segment: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    md5: Option<Option<SignatureVerdict>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ao: Option<Option<SignatureVerdict>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     malformed: Vec<MalformedLine>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -216,6 +236,13 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     } else {
         ParseMode::Lossless
     };
+    let mut verifier = match super::trust::Verifier::from_args(&args.keys) {
+        Ok(verifier) => verifier,
+        Err(e) => {
+            super::warn(&format!("tcpwire pcap: {e}"));
+            return Ok(Exit::BadInput);
+        }
+    };
     let several = inputs.len() > 1;
     let mut out = stdout();
     let mut exit = Exit::Ok;
@@ -242,10 +269,14 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             match examine(frame, mode, &mut skipped) {
                 Examined::Segment(segment) => {
                     segments += 1;
+                    let signatures = verifier
+                        .as_mut()
+                        .map(|v| v.line_verdicts(frame, &segment))
+                        .unwrap_or_default();
                     let mptcp = analyzer
                         .as_mut()
                         .and_then(|a| super::mptcp::annotate(a, frame, &segment));
-                    write_segment(&mut out, file, frame, &segment, mptcp)
+                    write_segment(&mut out, file, frame, &segment, signatures, mptcp)
                 }
                 Examined::Error(e) => {
                     errors += 1;
@@ -291,6 +322,7 @@ fn write_segment(
     file: Option<&str>,
     frame: &Frame,
     segment: &Segment<'_>,
+    signatures: super::trust::LineVerdicts,
     mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 ) -> io::Result<()> {
     let malformed = options_with_offsets(&segment.header)
@@ -316,7 +348,10 @@ fn write_segment(
             header: &segment.header,
             payload_len: segment.payload_len,
             truncated: segment.tcp.truncated,
-            checksum_ok: segment.checksum_ok,
+            checksum: segment.checksum,
+            super_segment: segment.tcp.super_segment || frame.tso_flagged(),
+            md5: signatures.md5,
+            ao: signatures.ao,
             malformed,
             mptcp,
         },

@@ -16,12 +16,20 @@ pub struct Args {
     /// Capture files (pcap, pcapng, gzip-compressed either way); `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Also check every checksum strictly: a segment whose checksum verdict is bad, zero or
+    /// offload (the transmit-offload value counts as bad) is a finding.
+    #[arg(long)]
+    pub strict_checksums: bool,
 }
 
 const AFTER_HELP: &str = "\
 Every TCP segment is parsed losslessly and written back; the bytes must equal the captured ones,
 strict parsing must agree with lossless parsing, and the header's JSON must read back into the
 same value. A segment cut short by the snap length has its header checked alone.
+With --strict-checksums, each file also gets a line
+  FILE: checksums: ok N, offload N, zero N, bad N, not_checkable N
+(offload counted as bad) and each segment whose checksum is not ok (or not checkable) a line
+  FILE: frame F: checksum bad|zero
 
 Output (standard output), per file and, with several files, in total:
   FILE: segments: N, exact: N, mismatched: N, skipped: K (reasons)
@@ -52,9 +60,15 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let mut report = Report::default();
         // Records passed over (the reader went on after them): the first ones in detail.
         let (mut bad_records, mut bad_shown) = (0u64, Vec::new());
+        let mut checksums = super::trust::StrictChecksums::default();
         match input.walk(|item| {
             match item {
-                Ok(frame) => report.record(frame),
+                Ok(frame) => {
+                    report.record(frame);
+                    if args.strict_checksums {
+                        checksums.record(frame);
+                    }
+                }
                 Err(bad) => {
                     bad_records += 1;
                     if bad_shown.len() < MAX_DETAILED {
@@ -99,7 +113,10 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             writeln!(out, "{name}: reading stopped early: {e}")?;
             super::warn(&format!("tcpwire roundtrip: {name}: {e}"));
         }
-        if !report.is_clean() || bad_records > 0 {
+        if args.strict_checksums {
+            checksums.write(&mut out, &name)?;
+        }
+        if !report.is_clean() || bad_records > 0 || checksums.findings() > 0 {
             exit.raise(Exit::Findings);
         }
         total.add_counts(&report);

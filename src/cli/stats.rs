@@ -24,6 +24,9 @@ pub struct Args {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Count the checksums that hold the transmit-offload value as bad.
+    #[arg(long)]
+    pub strict_checksums: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -33,7 +36,9 @@ counted by reason rather than stopping anything):
   mptcp subtypes   MPTCP options by subtype (high nibble of the byte after the length) and length
   malformed        malformed options by kind and reason
   flags            segments by flag combination (SYN|ACK, PSH|ACK, ... ; - for none)
-  checksums        segments whose checksum is right, wrong, or unknown (frame cut short)
+  checksums        segments by checksum verdict: ok, offload (the pseudo-header sum transmit
+                   offload leaves; counted as bad with --strict-checksums), zero, bad,
+                   not_checkable (frame cut short)
 Headers of segments cut short by the snap length are counted when they were captured whole.
 
 Exit code: 0 when every file was read to its end; 1 when a record was passed over (reported on
@@ -53,9 +58,8 @@ pub struct Stats {
     mptcp: IndexMap<(u8, &'static str, usize), u64>,
     malformed: IndexMap<(u8, &'static str), u64>,
     flags: IndexMap<Flags, u64>,
-    checksum_good: u64,
-    checksum_bad: u64,
-    checksum_unknown: u64,
+    checksums: super::trust::ChecksumCounts,
+    strict_checksums: bool,
 }
 
 impl Stats {
@@ -74,11 +78,7 @@ impl Stats {
         if segment.tcp.truncated {
             self.headers_only += 1;
         }
-        match segment.checksum_ok {
-            Some(true) => self.checksum_good += 1,
-            Some(false) => self.checksum_bad += 1,
-            None => self.checksum_unknown += 1,
-        }
+        self.checksums.add(segment.checksum, self.strict_checksums);
         *self.flags.entry(segment.header.flags).or_default() += 1;
         for (offset, option) in options_with_offsets(&segment.header) {
             let length = option.encoded_len();
@@ -132,7 +132,7 @@ struct StatsJson {
     mptcp_subtypes: Vec<MptcpCount>,
     malformed: Vec<MalformedCount>,
     flags: Vec<FlagsCount>,
-    checksums: ChecksumCounts,
+    checksums: super::trust::ChecksumCountsJson,
 }
 
 #[derive(Serialize)]
@@ -163,13 +163,6 @@ struct MalformedCount {
 struct FlagsCount {
     flags: String,
     count: u64,
-}
-
-#[derive(Serialize)]
-struct ChecksumCounts {
-    good: u64,
-    bad: u64,
-    unknown: u64,
 }
 
 impl Stats {
@@ -219,11 +212,7 @@ impl Stats {
                     count,
                 })
                 .collect(),
-            checksums: ChecksumCounts {
-                good: self.checksum_good,
-                bad: self.checksum_bad,
-                unknown: self.checksum_unknown,
-            },
+            checksums: self.checksums.to_json(),
         }
     }
 
@@ -295,13 +284,9 @@ impl Stats {
             out,
             "checksums",
             ["checksum", "count"],
-            [
-                ("good", self.checksum_good),
-                ("bad", self.checksum_bad),
-                ("unknown (cut short)", self.checksum_unknown),
-            ]
-            .into_iter()
-            .map(|(what, count)| [what.to_string(), count.to_string()]),
+            self.checksums
+                .rows()
+                .map(|(what, count)| [what.to_string(), count.to_string()]),
         )
     }
 }
@@ -358,7 +343,10 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             return Ok(Exit::BadInput);
         }
     };
-    let mut stats = Stats::default();
+    let mut stats = Stats {
+        strict_checksums: args.strict_checksums,
+        ..Stats::default()
+    };
     let mut exit = Exit::Ok;
     for input in &inputs {
         let name = input.name();

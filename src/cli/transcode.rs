@@ -32,12 +32,22 @@ pub struct Tally {
     pub bad_input: u64,
 }
 
-/// Cuts a message to [`MAX_MESSAGE`] characters (serde's messages quote the refused value).
+/// Cuts a message to [`MAX_MESSAGE`] characters, on one line: serde's messages quote the
+/// refused value, which may hold line breaks and other control characters (written escaped).
 pub fn short(message: &str) -> String {
-    match message.char_indices().nth(MAX_MESSAGE) {
-        Some((at, _)) => format!("{}...", message.get(..at).unwrap_or_default()),
-        None => message.to_string(),
+    let mut out = String::new();
+    for (i, c) in message.chars().enumerate() {
+        if i == MAX_MESSAGE {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// The message for a line that is not text of a usable length, or `None` for a text line.
@@ -217,6 +227,14 @@ mod tests {
         );
         assert_eq!(tcpwire::from_hex("0xAB").unwrap(), [0xab]);
         assert_eq!(tcpwire::from_hex("abcd").unwrap(), [0xab, 0xcd]);
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        assert_eq!(
+            short("unknown field `a\nb\tc`"),
+            "unknown field `a\\nb\\tc`"
+        );
     }
 
     #[test]

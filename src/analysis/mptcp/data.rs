@@ -1,7 +1,7 @@
 //! Mapped data: where each payload byte sits in the data sequence space (reinjections,
 //! order) and the DSS checksum of each mapping.
 
-use super::report::{Annotation, ChecksumVerdict, Verdict};
+use super::report::{Annotation, DssChecksum, Verdict};
 use super::state::{self, idx, Mapping, MappingIn, MptcpFlowState};
 use super::{crypto, Ctx};
 
@@ -165,7 +165,7 @@ impl Ctx<'_, '_> {
         let conn = st.conn.and_then(|c| self.conns.get_mut(&c));
         match verdict {
             Some(verdict) => {
-                ann.dss_checksum = Some(ChecksumVerdict {
+                ann.dss_checksum = Some(DssChecksum {
                     verdict,
                     dsn,
                     length: len,

@@ -85,9 +85,8 @@ mod state;
 use std::collections::BTreeMap;
 
 pub use report::{
-    AddressAction, AddressRecord, Annotation, ChecksumVerdict, ConnectionSummary,
-    ConnectionVerdicts, Event, EventCounts, FallbackReason, SubflowKind, SubflowSummary, Verdict,
-    VerdictCounts,
+    AddressAction, AddressRecord, Annotation, ConnectionSummary, ConnectionVerdicts, DssChecksum,
+    Event, EventCounts, FallbackReason, SubflowKind, SubflowSummary, Verdict, VerdictCounts,
 };
 
 use crate::flow::{Endpoint, Flow, FlowTable, FlowTableConfig, FlowTableStats, Observation, Side};

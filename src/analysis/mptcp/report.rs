@@ -142,7 +142,7 @@ impl Event {
 
 /// The DSS checksum verdict of a mapping, given on the segment that completed its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChecksumVerdict {
+pub struct DssChecksum {
     /// The verdict.
     pub verdict: Verdict,
     /// The mapping's data sequence number (64 bits).
@@ -193,7 +193,7 @@ pub struct Annotation {
     pub add_addr_hmac: Option<Verdict>,
     /// The DSS checksum verdict of a mapping whose data this segment completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dss_checksum: Option<ChecksumVerdict>,
+    pub dss_checksum: Option<DssChecksum>,
     /// The frames that sent, on other subflows, data this segment sends again (the latest
     /// frame of each subflow for each range, in frame order): a reinjection.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
