@@ -38,10 +38,16 @@
 //! - [`codec`] lets a [`Parser`] decode kinds or MPTCP subtypes this crate does not know.
 //! - [`capture`] (feature `capture`) reads pcap/pcapng and finds TCP in each frame;
 //!   [`harness`] checks byte-exact round trips for test suites.
+//! - [`flow`] files segments under their connections; `analysis` (feature `analysis`) checks
+//!   Multipath TCP connections on top of it: keys, tokens, HMACs, DSS checksums, 64-bit data
+//!   sequence numbers.
 //! - Every type is serde-serializable; in JSON, byte strings are hex and 64-bit sequence numbers
 //!   are decimal strings. With the feature `quickcheck`, every type is `Arbitrary`.
 
 mod access;
+#[cfg(feature = "analysis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "analysis")))]
+pub mod analysis;
 #[cfg(feature = "quickcheck")]
 mod arbitrary;
 pub mod builder;

@@ -39,6 +39,8 @@ enum Command {
     Roundtrip(cli::roundtrip::Args),
     /// Count option kinds, MPTCP subtypes, malformed options, flags and bad checksums.
     Stats(cli::stats::Args),
+    /// One record per Multipath TCP connection: keys, subflows, HMAC and DSS checksum verdicts.
+    Mptcp(cli::mptcp::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Encode(args) => cli::codec::run_encode(args),
         Command::Roundtrip(args) => cli::roundtrip::run(args),
         Command::Stats(args) => cli::stats::run(args),
+        Command::Mptcp(args) => cli::mptcp::run(args),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

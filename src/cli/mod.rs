@@ -4,6 +4,7 @@
 pub mod codec;
 pub mod input;
 pub mod lines;
+pub mod mptcp;
 pub mod pcap;
 pub mod roundtrip;
 pub mod stats;

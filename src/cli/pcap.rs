@@ -27,6 +27,10 @@ pub struct Args {
     /// code 1) instead of a value kept in the header.
     #[arg(long)]
     pub strict: bool,
+    /// Add Multipath TCP analysis to segments of MPTCP subflows, under "mptcp" (see `tcpwire
+    /// mptcp --help`): connection and subflow ids, 64-bit DSN and data ACK, verdicts, events.
+    #[arg(long)]
+    pub analyze: bool,
     /// Signature keys (TCP-MD5, TCP-AO).
     #[command(flatten)]
     pub keys: super::trust::KeyArgs,
@@ -42,7 +46,8 @@ Output (standard output, one JSON object per line):
     \"super_segment\": true (only for a TSO/GSO super-segment: IP length 0 or over 65535),
     \"md5\", \"ao\": valid|invalid|no_key|unsigned (only with --md5-key(s) / --ao-key(s); null
     when the frame was cut short),
-    \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed)}
+    \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed),
+    \"mptcp\": {...} (with --analyze, on segments of MPTCP subflows: see `tcpwire mptcp --help`)}
   an error: {\"file\": (only with several files), \"frame\", \"error\": \"...\"} for a TCP segment
     whose header cannot be given (cut short, unusable data offset, or a malformed option with
     --strict), for a record the reader passes over (its interface not described, over the 8 MiB
@@ -194,6 +199,8 @@ struct SegmentLine<'a> {
     ao: Option<Option<SignatureVerdict>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     malformed: Vec<MalformedLine>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 }
 
 /// A malformed option in a segment line.
@@ -245,6 +252,9 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let name = input.name();
         let file = several.then_some(name.as_str());
         let mut skipped = Skipped::default();
+        let mut analyzer = args
+            .analyze
+            .then(tcpwire::analysis::mptcp::MptcpAnalyzer::default);
         let (mut segments, mut errors) = (0u64, 0u64);
         let report_error = |out: &mut super::Out<'_>, frame: u64, error: String| {
             super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
@@ -265,7 +275,10 @@ pub fn run(args: &Args) -> io::Result<Exit> {
                         .as_mut()
                         .map(|v| v.line_verdicts(frame, &segment))
                         .unwrap_or_default();
-                    write_segment(&mut out, file, frame, &segment, signatures)
+                    let mptcp = analyzer
+                        .as_mut()
+                        .and_then(|a| super::mptcp::annotate(a, frame, &segment));
+                    write_segment(&mut out, file, frame, &segment, signatures, mptcp)
                 }
                 Examined::Error(e) => {
                     errors += 1;
@@ -312,6 +325,7 @@ fn write_segment(
     frame: &Frame,
     segment: &Segment<'_>,
     signatures: super::trust::LineVerdicts,
+    mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 ) -> io::Result<()> {
     let malformed = options_with_offsets(&segment.header)
         .filter_map(|(offset, option)| match option {
@@ -341,6 +355,7 @@ fn write_segment(
             md5: signatures.md5,
             ao: signatures.ao,
             malformed,
+            mptcp,
         },
     )
 }
