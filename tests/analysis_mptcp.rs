@@ -6,6 +6,7 @@ mod common;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
+use tcpwire::mptcp::{MpFastclose, MpPrio, MpTcpRst};
 
 use quickcheck::{QuickCheck, TestResult};
 use tcpwire::analysis::mptcp::crypto::{self, Version};
@@ -14,8 +15,8 @@ use tcpwire::analysis::mptcp::{
 };
 use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated, Frame};
 use tcpwire::flow::Endpoint;
-use tcpwire::harness::options_with_offsets;
 use tcpwire::mptcp::{AddAddr, MpJoin};
+use tcpwire::wire::options_with_offsets;
 use tcpwire::{MptcpOption, ParseMode, TcpHeader, TcpOption};
 
 fn corpus(name: &str) -> PathBuf {
@@ -785,11 +786,11 @@ fn fallbacks_resets_fastclose_and_priorities_are_events() {
             .unwrap(),
     );
     let prio = |backup| {
-        TcpOption::Mptcp(MptcpOption::MpPrio {
+        TcpOption::Mptcp(MptcpOption::MpPrio(MpPrio {
             backup,
             reserved: 0,
             address_id: None,
-        })
+        }))
     };
     let first = conv.send(
         c3,
@@ -826,10 +827,10 @@ fn fallbacks_resets_fastclose_and_priorities_are_events() {
         }]
     );
     let fastclose = |receiver_key| {
-        TcpOption::Mptcp(MptcpOption::MpFastclose {
+        TcpOption::Mptcp(MptcpOption::MpFastclose(MpFastclose {
             reserved: 0,
             receiver_key,
-        })
+        }))
     };
     let right = conv.send(
         c3,
@@ -859,11 +860,11 @@ fn fallbacks_resets_fastclose_and_priorities_are_events() {
         wrong.unwrap().events,
         [Event::MpFastclose { key: Verdict::Bad }]
     );
-    let rst = TcpOption::Mptcp(MptcpOption::MpTcpRst {
+    let rst = TcpOption::Mptcp(MptcpOption::MpTcpRst(MpTcpRst {
         reserved: 0,
         transient: true,
         reason: TcpRstReason::AdministrativelyProhibited,
-    });
+    }));
     let reset = conv
         .send(s, c3, b().seq(10).rst().option(rst).build().unwrap())
         .unwrap();

@@ -15,6 +15,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use tcpwire::option::Malformed;
 
 use tcpwire::analysis::mptcp::{Annotation, Event, MptcpAnalyzer, Segment};
 use tcpwire::flow::{Endpoint, FlowTable};
@@ -154,7 +155,7 @@ fn analyze(capture: &Path) -> BTreeMap<u64, Ours> {
                     ours.has_mptcp = true;
                     ours.join = true;
                 }
-                TcpOption::Malformed { kind: 30, .. } => ours.malformed_mptcp = true,
+                TcpOption::Malformed(Malformed { kind: 30, .. }) => ours.malformed_mptcp = true,
                 TcpOption::Mptcp(_) => ours.has_mptcp = true,
                 _ => {}
             }

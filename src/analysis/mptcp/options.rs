@@ -6,6 +6,7 @@ use super::state::{idx, widen, MappingIn, MptcpFlowState};
 use super::{crypto, Ctx};
 use crate::flow::Side;
 use crate::mptcp::{AddAddr, MptcpOption};
+use crate::mptcp::{MpFail, MpFastclose, MpPrio, MpTcpRst, RemoveAddr};
 
 impl Ctx<'_, '_> {
     pub(super) fn other_option(
@@ -145,7 +146,7 @@ impl Ctx<'_, '_> {
                 };
                 self.event(st, event, ann);
             }
-            MptcpOption::RemoveAddr { address_ids, .. } => {
+            MptcpOption::RemoveAddr(RemoveAddr { address_ids, .. }) => {
                 let max = self.config.max_addresses;
                 for &address_id in address_ids.as_slice() {
                     let mut live = Vec::new();
@@ -179,7 +180,7 @@ impl Ctx<'_, '_> {
                     self.event(st, event, ann);
                 }
             }
-            MptcpOption::MpPrio { backup, .. } => {
+            MptcpOption::MpPrio(MpPrio { backup, .. }) => {
                 let mut changed = true;
                 if let Some(conn) = self.conn(st) {
                     if let Some(rec) = st.record.and_then(|i| conn.subflows.get_mut(i)) {
@@ -197,7 +198,7 @@ impl Ctx<'_, '_> {
                 };
                 self.event(st, event, ann);
             }
-            MptcpOption::MpFail { dsn, .. } => {
+            MptcpOption::MpFail(MpFail { dsn, .. }) => {
                 let (mapping_frame, mapping_checksum) = self
                     .conn(st)
                     .and_then(|c| c.dirs[idx(cs.peer())].mapping_at(*dsn))
@@ -209,7 +210,7 @@ impl Ctx<'_, '_> {
                 };
                 self.event(st, event, ann);
             }
-            MptcpOption::MpFastclose { receiver_key, .. } => {
+            MptcpOption::MpFastclose(MpFastclose { receiver_key, .. }) => {
                 let key = match self.conn(st).map(|c| c.keys[idx(cs.peer())]) {
                     Some(Some(k)) => Verdict::of(k == *receiver_key),
                     _ => Verdict::UnknownKey,
@@ -219,9 +220,9 @@ impl Ctx<'_, '_> {
                 }
                 self.event(st, Event::MpFastclose { key }, ann);
             }
-            MptcpOption::MpTcpRst {
+            MptcpOption::MpTcpRst(MpTcpRst {
                 transient, reason, ..
-            } => {
+            }) => {
                 let event = Event::MpTcpRst {
                     reason: *reason,
                     transient: *transient,
