@@ -43,7 +43,7 @@ pub enum AddAddr {
         address: IpAddr,
         /// The port, when the length has room for it.
         port: Option<u16>,
-        /// The leftmost 64 bits of the HMAC; `None` is an echo (E = 1).
+        /// The rightmost 64 bits of the HMAC; `None` is an echo (E = 1).
         truncated_hmac: Option<[u8; 8]>,
     },
 }
@@ -59,7 +59,7 @@ pub enum AddAddr {
 /// assert_eq!((echo.encoded_len(), echo.nibble()), (10, 1));
 /// ```
 impl AddAddr {
-    /// RFC 8684 (v1), E = 0: an address announced with the leftmost 64 bits of its HMAC.
+    /// RFC 8684 (v1), E = 0: an address announced with the rightmost 64 bits of its HMAC.
     pub fn v1(
         address_id: u8,
         address: impl Into<IpAddr>,
