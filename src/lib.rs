@@ -36,13 +36,25 @@
 //! - [`signature`] (feature `signatures`) verifies and computes TCP-MD5 and TCP-AO signatures.
 //! - [`registry`] holds the IANA registries as open enums, [`ports`] TCP service names.
 //! - [`codec`] lets a [`Parser`] decode kinds or MPTCP subtypes this crate does not know.
-//! - [`capture`] (feature `capture`) reads pcap/pcapng and finds TCP in each frame;
-//!   [`harness`] checks byte-exact round trips for test suites.
+//! - [`capture`] (feature `capture`) reads pcap/pcapng and finds TCP in each frame, in bounded
+//!   memory.
+//! - [`harness`] is for test suites: byte-exact round trips (`check_roundtrip`), well-formed
+//!   segments (`check_wellformed`), your decoder or encoder against tcpwire (`Differential`),
+//!   and generator profiles for property tests.
 //! - [`flow`] files segments under their connections; `analysis` (feature `analysis`) checks
 //!   Multipath TCP connections on top of it: keys, tokens, HMACs, DSS checksums, 64-bit data
 //!   sequence numbers.
-//! - Every type is serde-serializable; in JSON, byte strings are hex and 64-bit sequence numbers
-//!   are decimal strings. With the feature `quickcheck`, every type is `Arbitrary`.
+//! - Every type is serde-serializable in every format: human-readable ones (JSON) get flat
+//!   records (`{"kind": 2, "type": "mss", "mss": 1460}`, byte strings in hex, 64-bit sequence
+//!   numbers as decimal strings), binary ones (CBOR, bincode, ...) an option's wire bytes. With
+//!   the feature `quickcheck` every type is quickcheck's `Arbitrary`, with `arbitrary` the
+//!   `arbitrary` crate's.
+//! - Headers, segments and options print as one tcpdump-like line (`Display`), parse from bytes
+//!   (`TryFrom<&[u8]>`), and have typed accessors (`TcpHeader::mss`, `timestamps`, `dss`, ...).
+//!
+//! The three uses, each with an example: as a dependency (above; `examples/edit_header.rs`), as
+//! a test harness ([`harness`]; `examples/roundtrip.rs`) and for serde export (the README;
+//! `examples/export_cbor.rs`).
 
 mod access;
 #[cfg(feature = "analysis")]
