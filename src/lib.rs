@@ -33,6 +33,8 @@
 //! - [`codec`] lets a [`Parser`] decode kinds or MPTCP subtypes this crate does not know.
 //! - [`capture`] (feature `capture`) reads pcap/pcapng and finds TCP in each frame;
 //!   [`harness`] checks byte-exact round trips for test suites.
+//! - [`columnar`] (feature `parquet`) turns captures into Arrow record batches, Parquet and
+//!   Arrow IPC files with every option kept byte for byte, and reads the headers back.
 //! - Every type is serde-serializable; in JSON, byte strings are hex and 64-bit sequence numbers
 //!   are decimal strings. With the feature `quickcheck`, every type is `Arbitrary`.
 
@@ -46,6 +48,9 @@ mod bytes;
 pub mod capture;
 pub mod checksum;
 pub mod codec;
+#[cfg(feature = "parquet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
+pub mod columnar;
 mod convert;
 mod display;
 mod error;

@@ -35,7 +35,12 @@ Example:
 /// Arguments of `tcpwire encode`.
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = ENCODE_HELP)]
-pub struct EncodeArgs {}
+pub struct EncodeArgs {
+    /// Read the headers from a Parquet file written by `tcpwire pcap --format parquet` instead
+    /// of JSON lines: each made again from its columns, as hex (feature `parquet`).
+    #[arg(long, value_name = "FILE")]
+    pub from_parquet: Option<std::path::PathBuf>,
+}
 
 const ENCODE_HELP: &str = "\
 Input: JSON objects on standard input, one per line, each with a \"header\" (the form `tcpwire
@@ -123,7 +128,10 @@ struct EncodeInput {
 }
 
 /// Runs `tcpwire encode`.
-pub fn run_encode(_args: &EncodeArgs) -> io::Result<Exit> {
+pub fn run_encode(args: &EncodeArgs) -> io::Result<Exit> {
+    if let Some(path) = &args.from_parquet {
+        return super::columnar::run_encode(path);
+    }
     let mut out = stdout();
     let mut exit = Exit::Ok;
     for (i, line) in io::stdin().lock().lines().enumerate() {

@@ -23,6 +23,9 @@ pub struct Args {
     /// code 1) instead of a value kept in the header.
     #[arg(long)]
     pub strict: bool,
+    /// Columnar output: --format parquet|arrow, -o, -j, --partition (src/cli/columnar.rs).
+    #[command(flatten)]
+    pub columnar: super::columnar::ColumnarArgs,
 }
 
 const AFTER_HELP: &str = "\
@@ -195,6 +198,9 @@ struct ErrorLine<'a> {
 
 /// Runs `tcpwire pcap`.
 pub fn run(args: &Args) -> io::Result<Exit> {
+    if args.columnar.wanted() {
+        return super::columnar::run_pcap(&args.files, args.strict, &args.columnar);
+    }
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
