@@ -9,7 +9,7 @@
 //! let reader = CaptureReader::open("corpus/mptcp-ipv4-multipath.pcap")?;
 //! let out = std::fs::File::create(&path)?;
 //! let summary = export_parquet(reader, "mptcp-ipv4-multipath.pcap", out, &ExportOptions::default())?;
-//! assert_eq!((summary.segments, summary.errors), (230, 0));
+//! assert_eq!((summary.segments, summary.errors), (110, 0));
 //!
 //! // Every header comes back, byte for byte, from the columns.
 //! let mut headers = 0;
@@ -18,7 +18,7 @@
 //!     assert_eq!(row.header.to_bytes()?, row.header_bytes);
 //!     headers += 1;
 //! }
-//! assert_eq!(headers, 230);
+//! assert_eq!(headers, 110);
 //! # std::fs::remove_file(&path)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
