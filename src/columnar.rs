@@ -81,9 +81,11 @@ use crate::harness::Skipped;
 use crate::{Error, ParseMode, TcpHeader};
 
 mod columns;
+mod parallel;
 mod regenerate;
 
 pub use columns::{schema, BatchBuilder};
+pub use parallel::{batches_in_order, InOrder};
 pub use regenerate::{headers_of_batch, read_parquet_headers, HeaderRow, ParquetHeaders};
 
 /// The Arrow and Parquet crates whose types are in this module's API, re-exported so that

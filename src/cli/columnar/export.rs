@@ -1,29 +1,23 @@
-//! The export itself: files decoded by up to N worker threads, batches written in input order
-//! (so `-j N` writes the very bytes `-j 1` does), or one part per file with `--partition`.
+//! The export itself: files decoded by up to N threads, batches written in input order (so
+//! `-j N` writes the very bytes `-j 1` does), or one part per file with `--partition`.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 use std::thread;
 
-use tcpwire::capture::CaptureReader;
+use tcpwire::capture::{CaptureError, CaptureReader};
 use tcpwire::columnar::arrow_array::RecordBatch;
-use tcpwire::columnar::{parquet_writer, schema, CaptureBatches, ExportOptions, Summary};
+use tcpwire::columnar::{
+    batches_in_order, parquet_writer, schema, CaptureBatches, ExportOptions, InOrder, Summary,
+};
 use tcpwire::ParseMode;
 
 use super::super::input::{captures, Capture};
 use super::super::{warn, Exit};
 use super::{ColumnarArgs, Format};
-
-/// What a worker sends the writer about one file.
-enum Message {
-    Batch(RecordBatch),
-    /// The file is done: its counts, or why it could not be opened.
-    Done(Result<Summary, String>),
-}
 
 /// Where batches go: a Parquet or an Arrow IPC writer.
 enum Sink<W: Write + Send> {
@@ -58,13 +52,12 @@ impl<W: Write + Send> Sink<W> {
     }
 }
 
-fn open(input: &Capture) -> Result<CaptureReader, String> {
-    let reader = if input.path == Path::new("-") {
+fn open(input: &Capture) -> Result<CaptureReader, CaptureError> {
+    if input.path == Path::new("-") {
         CaptureReader::new(io::stdin())
     } else {
         CaptureReader::open(&input.path)
-    };
-    reader.map_err(|e| format!("{}: {e}", input.name()))
+    }
 }
 
 /// Runs the export of `tcpwire pcap --format parquet|arrow`.
@@ -162,67 +155,38 @@ fn report(input: &Capture, outcome: &Result<Summary, String>) -> Exit {
     }
 }
 
-/// Decodes the files with `jobs` workers and writes every batch to `sink` in input order.
-///
-/// Each file has a channel holding at most one batch: a worker ahead of the writer waits, so
-/// memory stays within about two batches per worker whatever the files' sizes. Files are
-/// claimed in input order, so the file the writer waits for is always being decoded.
+/// Decodes the files with `jobs` workers and writes every batch to `sink` in input order
+/// (`tcpwire::columnar::batches_in_order`: the bytes written do not depend on `jobs`).
 fn single<W: Write + Send>(
     inputs: &[Capture],
     jobs: usize,
     options: &ExportOptions,
     mut sink: Sink<W>,
 ) -> Result<Exit, String> {
-    let (senders, receivers): (Vec<SyncSender<Message>>, Vec<Receiver<Message>>) =
-        inputs.iter().map(|_| sync_channel(1)).unzip();
-    let next = AtomicUsize::new(0);
     let mut exit = Exit::Ok;
-    thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let (Some(input), Some(tx)) = (inputs.get(k), senders.get(k)) else {
-                    return;
-                };
-                let reader = match open(input) {
-                    Ok(reader) => reader,
-                    Err(message) => {
-                        let _ = tx.send(Message::Done(Err(message)));
-                        continue;
-                    }
-                };
-                let mut batches = CaptureBatches::new(reader, &input.name(), options);
-                for batch in batches.by_ref() {
-                    // The writer gave up (its receivers are gone): stop.
-                    if tx.send(Message::Batch(batch)).is_err() {
-                        return;
-                    }
-                }
-                if tx
-                    .send(Message::Done(Ok(batches.summary().clone())))
-                    .is_err()
-                {
-                    return;
-                }
-            });
-        }
-        // On an error the receivers are dropped on return, before the workers are joined, so
-        // a worker waiting to send sees the error and stops.
-        let receivers = receivers;
-        for (input, rx) in inputs.iter().zip(&receivers) {
-            loop {
-                match rx.recv() {
-                    Ok(Message::Batch(batch)) => sink.write(&batch)?,
-                    Ok(Message::Done(outcome)) => {
-                        exit.raise(report(input, &outcome));
-                        break;
-                    }
-                    Err(_) => return Err(format!("{}: the decoder stopped", input.name())),
+    batches_in_order(
+        inputs.len(),
+        jobs,
+        options,
+        |k| {
+            // k < inputs.len(): batches_in_order asks for 0..count only.
+            let input = inputs.get(k).ok_or(CaptureError::Empty)?;
+            Ok((open(input)?, input.name()))
+        },
+        |k, item| {
+            let Some(input) = inputs.get(k) else {
+                return Ok(());
+            };
+            match item {
+                InOrder::Batch(batch) => sink.write(&batch)?,
+                InOrder::Done(summary) => exit.raise(report(input, &Ok(summary))),
+                InOrder::Failed(e) => {
+                    exit.raise(report(input, &Err(format!("{}: {e}", input.name()))))
                 }
             }
-        }
-        Ok::<(), String>(())
-    })?;
+            Ok::<(), String>(())
+        },
+    )?;
     sink.finish()?;
     Ok(exit)
 }
@@ -267,7 +231,7 @@ fn write_part(
     options: &ExportOptions,
     root: &Path,
 ) -> Result<Summary, String> {
-    let reader = open(input)?;
+    let reader = open(input).map_err(|e| format!("{}: {e}", input.name()))?;
     let dir = root.join(partition_dir(input));
     let extension = if format == Format::Arrow {
         "arrow"
