@@ -37,7 +37,7 @@
 //! | `error` | utf8 | set on error rows (a header that cannot be given, an unreadable record); every header column is then null |
 //! | `ip_version`, `src`, `dst` | uint8, utf8, utf8 | the IP layer carrying the segment |
 //! | `src_port` … `urgent_pointer` | | the fixed header as sent: `src_port`, `dst_port`, `seq`, `ack`, `data_offset`, `reserved`, `window`, `checksum`, `urgent_pointer` |
-//! | `flags` | utf8 | the flags as `tcpwire stats` names them (`SYN|ACK`, `-` for none) |
+//! | `flags` | utf8 | the flags as `tcpwire stats` names them (`SYN\|ACK`; `-` for none) |
 //! | `flag_syn` … `flag_ae` | bool | one column per flag |
 //! | `payload_len`, `truncated`, `checksum_ok` | uint32, bool, bool | as in `tcpwire pcap` (`checksum_ok` null when cut short) |
 //! | `mss`, `window_scale`, `sack_permitted`, `sack_blocks`, `tsval`, `tsecr`, `fast_open_cookie` | | the common options, from their first occurrence (`sack_blocks`: list of `{left, right}`) |
@@ -45,6 +45,7 @@
 //! | `mptcp_version`, `mptcp_sender_key`, `mptcp_receiver_key`, `mptcp_token`, `mptcp_nonce`, `mptcp_hmac`, `mptcp_address_id`, `mptcp_data_ack`, `mptcp_dsn`, `mptcp_subflow_seq`, `mptcp_data_level_length`, `mptcp_dss_checksum`, `mptcp_data_fin` | | MPTCP key fields, each from the first MPTCP option that has it (keys, token, nonce and HMACs as bytes; the DSN and data ACK as sent, 4 or 8 bytes wide) |
 //! | `mptcp_connection_id`, `mptcp_subflow_id`, `mptcp_dsn64`, `mptcp_data_ack64`, `mptcp_hmac_verdict`, `mptcp_dss_checksum_verdict`, `mptcp_events` | uint64, uint32, uint64, uint64, utf8, utf8, list of utf8 | reserved for a connection-level MPTCP analysis (connection and subflow ids, the DSN and data ACK widened to 64 bits, `ok`/`bad`/`unknown_key` verdicts, events); always null in this export |
 //! | `options` | list of struct | every option in wire order (below) |
+//! | `mptcp_options` | list of struct | every MPTCP option in wire order, with its typed fields (below) |
 //! | `padding` | binary | the bytes after an EOL |
 //! | `malformed` | list of `{kind, offset, problem, reason}` | the malformed options, as in `tcpwire pcap` |
 //! | `header_bytes` | binary | the captured header (data offset × 4 bytes) |
@@ -56,25 +57,33 @@
 //! fields of its family: `mss`, `shift`, `sack_blocks`, `tsval`, `tsecr`, `cookie` (TCP Fast
 //! Open, both forms), `exid` (experiments), `data` (the value bytes of options kept as bytes:
 //! unknown kinds, experiments, ENO, alternate checksum data, MD5 digest, TCP-AO MAC, MPTCP
-//! experimental and unassigned subtypes), and `mptcp`, a struct with `subtype` (the high nibble
-//! of the byte after the length), `subtype_name`, `version`, `flags` (the flag byte of
-//! MP_CAPABLE and DSS), `sender_key`, `receiver_key`, `token`, `nonce`, `hmac`, `backup`,
-//! `address_id`, `address`, `port`, `echo`, `data_ack`, `dsn`, `subflow_seq`,
-//! `data_level_length`, `checksum`, `data_fin`, `address_ids`, `reason`, `transient`, each set
-//! where the subtype has it.
+//! experimental and unassigned subtypes), `mptcp_subtype` (the high nibble of the byte after
+//! the length, for MPTCP).
+//!
+//! An element of `mptcp_options` (the MPTCP family's typed fields, one element per kind-30
+//! option; `offset` joins it to its element of `options`): `offset`, `length`, `subtype`,
+//! `subtype_name`, `version`, `flags` (the flag byte of MP_CAPABLE and DSS), `sender_key`,
+//! `receiver_key`, `token`, `nonce`, `hmac`, `backup`, `address_id`, `address`, `port`, `echo`,
+//! `data_ack`, `dsn`, `subflow_seq`, `data_level_length`, `checksum`, `data_fin`,
+//! `address_ids`, `reason`, `transient`, each set where the subtype has it. They are a list of
+//! their own rather than a struct in every element of `options` because Parquet writes every
+//! field of a nested struct for every element: 23 fields for each NOP and timestamp would
+//! double the export's work.
 //!
 //! # Memory
 //!
 //! [`CaptureBatches`] reads a capture frame by frame and hands out a batch every
-//! [`ExportOptions::row_group_rows`] rows; the writers make each batch a row group. Memory is
-//! bounded by one batch and the row group being written, whatever the capture's size.
+//! [`ExportOptions::batch_rows`] rows; the Parquet writer encodes each batch into the row group
+//! in progress (compressed pages) and writes the row group out every
+//! [`ExportOptions::row_group_rows`] rows. Memory is bounded by one batch and one row group,
+//! whatever the capture's size.
 
 use std::io::Write;
 
 use arrow_array::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
 use crate::harness::Skipped;
@@ -160,7 +169,10 @@ pub struct SegmentRow<'a> {
 /// How captures are exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExportOptions {
-    /// Rows per batch and per Parquet row group (default 65,536): the unit of memory.
+    /// Rows per batch (default 8,192): the builders' share of memory.
+    pub batch_rows: usize,
+    /// Rows per Parquet row group (default 65,536): the writer's share of memory (encoded and
+    /// compressed), and the unit engines skip or read in parallel.
     pub row_group_rows: usize,
     /// Lossless (the default: malformed options are kept) or strict (a malformed option makes
     /// the row an error row).
@@ -172,6 +184,7 @@ pub struct ExportOptions {
 impl Default for ExportOptions {
     fn default() -> Self {
         ExportOptions {
+            batch_rows: 8_192,
             row_group_rows: 65_536,
             mode: ParseMode::Lossless,
             zstd_level: 3,
@@ -205,14 +218,14 @@ impl Summary {
     }
 }
 
-/// The record batches of one capture, [`ExportOptions::row_group_rows`] rows each (the last
+/// The record batches of one capture, [`ExportOptions::batch_rows`] rows each (the last
 /// one may be shorter), read as they are asked for.
 ///
 /// ```
 /// use tcpwire::capture::CaptureReader;
 /// use tcpwire::columnar::{CaptureBatches, ExportOptions};
 /// let reader = CaptureReader::open("corpus/tcp-ipv4-sack.pcap")?;
-/// let options = ExportOptions { row_group_rows: 16, ..ExportOptions::default() };
+/// let options = ExportOptions { batch_rows: 16, ..ExportOptions::default() };
 /// let mut batches = CaptureBatches::new(reader, "tcp-ipv4-sack.pcap", &options);
 /// let rows: Vec<usize> = batches.by_ref().map(|b| b.num_rows()).collect();
 /// assert!(rows.iter().all(|&n| n <= 16));
@@ -235,7 +248,7 @@ impl CaptureBatches {
             reader: Some(reader),
             file: file.to_string(),
             options: ExportOptions {
-                row_group_rows: options.row_group_rows.max(1),
+                batch_rows: options.batch_rows.max(1),
                 ..*options
             },
             builder: BatchBuilder::new(),
@@ -323,7 +336,7 @@ impl Iterator for CaptureBatches {
     type Item = RecordBatch;
 
     fn next(&mut self) -> Option<RecordBatch> {
-        while self.builder.len() < self.options.row_group_rows {
+        while self.builder.len() < self.options.batch_rows {
             let Some(reader) = self.reader.as_mut() else {
                 break;
             };
@@ -345,11 +358,29 @@ impl Iterator for CaptureBatches {
     }
 }
 
-/// The Parquet writer properties of an export: zstd pages, one row group per batch.
+/// The Parquet writer properties of an export: zstd pages without dictionaries (zstd alone
+/// makes smaller files of this table, for less work), row groups of
+/// [`ExportOptions::row_group_rows`], and minimum and maximum statistics per row group for the
+/// columns queries select rows by (`file`, `frame`, `timestamp`, addresses and ports), which
+/// engines use to skip row groups.
 pub fn parquet_properties(options: &ExportOptions) -> WriterProperties {
     let level = ZstdLevel::try_new(options.zstd_level).unwrap_or_default();
-    WriterProperties::builder()
+    let mut builder = WriterProperties::builder()
         .set_compression(Compression::ZSTD(level))
+        .set_statistics_enabled(EnabledStatistics::None)
+        .set_dictionary_enabled(false);
+    for column in [
+        "file",
+        "frame",
+        "timestamp",
+        "src",
+        "dst",
+        "src_port",
+        "dst_port",
+    ] {
+        builder = builder.set_column_statistics_enabled(column.into(), EnabledStatistics::Chunk);
+    }
+    builder
         .set_max_row_group_row_count(Some(options.row_group_rows.max(1)))
         .build()
 }

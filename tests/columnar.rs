@@ -50,7 +50,8 @@ fn check_regeneration(files: &[PathBuf], out: &str) -> usize {
         let name = path.display().to_string();
         let out = temp(out);
         let options = ExportOptions {
-            row_group_rows: 50, // several row groups per capture
+            batch_rows: 20,
+            row_group_rows: 50, // several batches per row group, several row groups per capture
             ..ExportOptions::default()
         };
         let reader = CaptureReader::open(path).unwrap();
@@ -165,9 +166,10 @@ fn typed_columns_agree_with_the_parsed_headers() {
 }
 
 #[test]
-fn batches_and_row_groups_hold_at_most_row_group_rows() {
+fn batches_and_row_groups_hold_at_most_their_rows() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/mptcp-ipv4-multipath.pcap");
     let options = ExportOptions {
+        batch_rows: 12,
         row_group_rows: 32,
         ..ExportOptions::default()
     };
@@ -175,7 +177,7 @@ fn batches_and_row_groups_hold_at_most_row_group_rows() {
         .iter()
         .map(RecordBatch::num_rows)
         .collect();
-    assert_eq!(sizes, [32, 32, 32, 14]);
+    assert_eq!(sizes, [12, 12, 12, 12, 12, 12, 12, 12, 12, 2]);
     let out = temp("groups.parquet");
     export_parquet(
         CaptureReader::open(&path).unwrap(),

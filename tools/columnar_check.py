@@ -63,9 +63,9 @@ QUERIES = {
     "options": "SELECT o.kind, o.name, o.length, count(*) FROM"
     " (SELECT {explode_options} AS o FROM t WHERE error IS NULL) u"
     " WHERE o.problem IS NULL GROUP BY o.kind, o.name, o.length",
-    "mptcp_subtypes": "SELECT o.mptcp.subtype, o.mptcp.subtype_name, o.length, count(*) FROM"
-    " (SELECT {explode_options} AS o FROM t WHERE error IS NULL) u"
-    " WHERE o.mptcp IS NOT NULL GROUP BY o.mptcp.subtype, o.mptcp.subtype_name, o.length",
+    "mptcp_subtypes": "SELECT m.subtype, m.subtype_name, m.length, count(*) FROM"
+    " (SELECT {explode_mptcp} AS m FROM t WHERE error IS NULL) u"
+    " GROUP BY m.subtype, m.subtype_name, m.length",
     "malformed": "SELECT m.kind, m.problem, count(*) FROM"
     " (SELECT {explode_malformed} AS m FROM t WHERE error IS NULL) u GROUP BY m.kind, m.problem",
     "flags": "SELECT flags, count(*) FROM t WHERE error IS NULL GROUP BY flags",
@@ -83,7 +83,9 @@ def table_counts(run_sql, explode):
     out = {}
     for name, sql in QUERIES.items():
         sql = sql.format(
-            explode_options=f"{explode}(options)", explode_malformed=f"{explode}(malformed)"
+            explode_options=f"{explode}(options)",
+            explode_mptcp=f"{explode}(mptcp_options)",
+            explode_malformed=f"{explode}(malformed)",
         )
         rows = [tuple(int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
                       for v in row) for row in run_sql(sql)]

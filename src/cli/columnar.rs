@@ -36,7 +36,8 @@ pub struct ColumnarArgs {
     /// OUT/capture=NAME/part-HASH.parquet (NAME the file's base name, HASH its path's).
     #[arg(long)]
     pub partition: bool,
-    /// Rows per batch and Parquet row group: the unit of memory.
+    /// Rows per Parquet row group (with batches of at most 8192 rows): with them, the bound
+    /// on memory.
     #[arg(long, value_name = "ROWS", default_value_t = 65_536)]
     pub row_group_rows: usize,
 }

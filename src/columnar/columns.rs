@@ -5,21 +5,26 @@
 //! assembled from their children when a batch is finished.
 
 use std::fmt::Write as _;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use arrow_array::builder::{
     ArrayBuilder, BinaryBuilder, BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder,
     UInt16Builder, UInt32Builder, UInt64Builder, UInt8Builder,
 };
-use arrow_array::{ArrayRef, ListArray, RecordBatch, StructArray};
-use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 
-use crate::mptcp::{AddAddr, MpJoin, MptcpOption};
-use crate::{MptcpSubtype, SackBlock, TcpHeader, TcpOption, TcpOptionKind, EXID_FAST_OPEN};
+use crate::{MptcpSubtype, TcpOption};
 
 use super::SegmentRow;
+
+mod mptcp;
+mod options;
+mod sparse;
+
+use mptcp::{MptcpColumns, MptcpFields};
+use options::{MalformedColumns, OptionColumns, SackColumn};
+use sparse::{append_ip, finish_list, Sparse};
 
 fn u8_t() -> DataType {
     DataType::UInt8
@@ -36,12 +41,14 @@ fn sack_blocks_type() -> DataType {
     ])))
 }
 
-/// The fields of the `mptcp` struct of an option (and the source of the top-level `mptcp_*`
+/// The fields of an element of `mptcp_options` (and the source of the top-level `mptcp_*`
 /// columns).
 fn mptcp_fields() -> Fields {
     Fields::from(vec![
-        Field::new("subtype", u8_t(), true),
-        Field::new("subtype_name", DataType::Utf8, true),
+        Field::new("offset", u8_t(), false),
+        Field::new("length", u8_t(), false),
+        Field::new("subtype", u8_t(), false),
+        Field::new("subtype_name", DataType::Utf8, false),
         Field::new("version", u8_t(), true),
         Field::new("flags", u8_t(), true),
         Field::new("sender_key", DataType::Binary, true),
@@ -83,7 +90,7 @@ fn option_fields() -> Fields {
         Field::new("cookie", DataType::Binary, true),
         Field::new("exid", DataType::UInt16, true),
         Field::new("data", DataType::Binary, true),
-        Field::new("mptcp", DataType::Struct(mptcp_fields()), true),
+        Field::new("mptcp_subtype", u8_t(), true),
     ])
 }
 
@@ -163,479 +170,12 @@ pub fn schema() -> SchemaRef {
         n("mptcp_dss_checksum_verdict", DataType::Utf8),
         n("mptcp_events", list_of(DataType::Utf8)),
         n("options", list_of(DataType::Struct(option_fields()))),
+        n("mptcp_options", list_of(DataType::Struct(mptcp_fields()))),
         n("padding", DataType::Binary),
         n("malformed", list_of(DataType::Struct(malformed_fields()))),
         n("header_bytes", DataType::Binary),
     ]);
     Arc::new(Schema::new(fields))
-}
-
-/// The MPTCP fields of one option, as the `mptcp` struct and the `mptcp_*` columns hold them.
-#[derive(Default, Clone, Copy)]
-struct MptcpFields<'a> {
-    subtype: u8,
-    version: Option<u8>,
-    flags: Option<u8>,
-    sender_key: Option<&'a [u8]>,
-    receiver_key: Option<&'a [u8]>,
-    token: Option<&'a [u8]>,
-    nonce: Option<&'a [u8]>,
-    hmac: Option<&'a [u8]>,
-    backup: Option<bool>,
-    address_id: Option<u8>,
-    address: Option<IpAddr>,
-    port: Option<u16>,
-    echo: Option<bool>,
-    data_ack: Option<u64>,
-    dsn: Option<u64>,
-    subflow_seq: Option<u32>,
-    data_level_length: Option<u16>,
-    checksum: Option<u16>,
-    data_fin: Option<bool>,
-    address_ids: Option<&'a [u8]>,
-    reason: Option<u8>,
-    transient: Option<bool>,
-}
-
-impl<'a> MptcpFields<'a> {
-    /// The fields of `m`; `raw` is the option's bytes (its subtype nibble is the one counted).
-    fn of(m: &'a MptcpOption, raw: &[u8]) -> MptcpFields<'a> {
-        let subtype = raw.get(2).map_or(m.subtype().value(), |byte| byte >> 4);
-        let mut f = MptcpFields {
-            subtype,
-            ..MptcpFields::default()
-        };
-        match m {
-            MptcpOption::MpCapable(c) => {
-                f.version = Some(c.version);
-                f.flags = Some(c.flags.to_byte());
-                f.sender_key = c.sender_key.as_ref().map(|k| &k[..]);
-                f.receiver_key = c.receiver_key.as_ref().map(|k| &k[..]);
-                f.data_level_length = c.data_level_length;
-                f.checksum = c.checksum;
-            }
-            MptcpOption::MpJoin(MpJoin::Syn {
-                backup,
-                address_id,
-                receiver_token,
-                sender_random,
-                ..
-            }) => {
-                f.backup = Some(*backup);
-                f.address_id = Some(*address_id);
-                f.token = Some(receiver_token);
-                f.nonce = Some(sender_random);
-            }
-            MptcpOption::MpJoin(MpJoin::SynAck {
-                backup,
-                address_id,
-                sender_truncated_hmac,
-                sender_random,
-                ..
-            }) => {
-                f.backup = Some(*backup);
-                f.address_id = Some(*address_id);
-                f.hmac = Some(sender_truncated_hmac);
-                f.nonce = Some(sender_random);
-            }
-            MptcpOption::MpJoin(MpJoin::Ack { sender_hmac, .. }) => f.hmac = Some(sender_hmac),
-            MptcpOption::Dss(d) => {
-                f.flags = Some(d.flags_byte());
-                f.data_fin = Some(d.data_fin);
-                f.data_ack = d.data_ack;
-                if let Some(mapping) = &d.mapping {
-                    f.dsn = Some(mapping.dsn);
-                    f.subflow_seq = Some(mapping.subflow_seq);
-                    f.data_level_length = Some(mapping.data_level_length);
-                    f.checksum = mapping.checksum;
-                }
-            }
-            MptcpOption::AddAddr(a) => {
-                f.version = Some(match a {
-                    AddAddr::V0 { .. } => 0,
-                    _ => 1,
-                });
-                f.address_id = Some(a.address_id());
-                f.address = Some(a.address());
-                f.port = a.port();
-                f.echo = Some(a.is_echo());
-                if let AddAddr::V1 {
-                    truncated_hmac: Some(hmac),
-                    ..
-                } = a
-                {
-                    f.hmac = Some(hmac);
-                }
-            }
-            MptcpOption::RemoveAddr { address_ids, .. } => f.address_ids = Some(address_ids),
-            MptcpOption::MpPrio {
-                backup, address_id, ..
-            } => {
-                f.backup = Some(*backup);
-                f.address_id = *address_id;
-            }
-            MptcpOption::MpFail { dsn, .. } => f.dsn = Some(*dsn),
-            MptcpOption::MpFastclose { receiver_key, .. } => f.receiver_key = Some(receiver_key),
-            MptcpOption::MpTcpRst {
-                transient, reason, ..
-            } => {
-                f.transient = Some(*transient);
-                f.reason = Some(reason.value());
-            }
-            _ => {}
-        }
-        f
-    }
-
-    /// Fills each field still empty in `self` from `other` (the first option that has a field
-    /// gives the top-level column).
-    fn fill_from(&mut self, other: &MptcpFields<'a>) {
-        macro_rules! fill {
-            ($($field:ident),*) => { $( if self.$field.is_none() { self.$field = other.$field; } )* };
-        }
-        fill!(
-            version,
-            sender_key,
-            receiver_key,
-            token,
-            nonce,
-            hmac,
-            address_id,
-            data_ack,
-            dsn,
-            subflow_seq,
-            data_level_length,
-            data_fin
-        );
-        if self.checksum.is_none() && other.dsn.is_some() {
-            self.checksum = other.checksum;
-        }
-    }
-}
-
-/// A list of SACK blocks per row (or per option).
-#[derive(Default)]
-struct SackColumn {
-    offsets: Vec<i32>,
-    valid: Vec<bool>,
-    left: UInt32Builder,
-    right: UInt32Builder,
-}
-
-impl SackColumn {
-    fn push(&mut self, blocks: Option<&[SackBlock]>) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        for block in blocks.unwrap_or_default() {
-            self.left.append_value(block.left);
-            self.right.append_value(block.right);
-        }
-        self.offsets.push(self.left.len() as i32);
-        self.valid.push(blocks.is_some());
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        let DataType::List(item) = sack_blocks_type() else {
-            unreachable!("sack_blocks_type is a list")
-        };
-        let DataType::Struct(fields) = item.data_type().clone() else {
-            unreachable!("a SACK block is a struct")
-        };
-        let values = StructArray::new(
-            fields,
-            vec![Arc::new(self.left.finish()), Arc::new(self.right.finish())],
-            None,
-        );
-        finish_list(item, &mut self.offsets, &mut self.valid, Arc::new(values))
-    }
-}
-
-/// Makes a list array from offsets (one more than rows; empty for no rows) and validity.
-fn finish_list(
-    item: Arc<Field>,
-    offsets: &mut Vec<i32>,
-    valid: &mut Vec<bool>,
-    values: ArrayRef,
-) -> ArrayRef {
-    if offsets.is_empty() {
-        offsets.push(0);
-    }
-    let offsets = OffsetBuffer::new(std::mem::take(offsets).into());
-    let nulls = NullBuffer::from(std::mem::take(valid));
-    Arc::new(ListArray::new(item, offsets, values, Some(nulls)))
-}
-
-/// The columns of an `mptcp` struct.
-#[derive(Default)]
-struct MptcpColumns {
-    valid: Vec<bool>,
-    subtype: UInt8Builder,
-    subtype_name: StringBuilder,
-    version: UInt8Builder,
-    flags: UInt8Builder,
-    sender_key: BinaryBuilder,
-    receiver_key: BinaryBuilder,
-    token: BinaryBuilder,
-    nonce: BinaryBuilder,
-    hmac: BinaryBuilder,
-    backup: BooleanBuilder,
-    address_id: UInt8Builder,
-    address: StringBuilder,
-    port: UInt16Builder,
-    echo: BooleanBuilder,
-    data_ack: UInt64Builder,
-    dsn: UInt64Builder,
-    subflow_seq: UInt32Builder,
-    data_level_length: UInt16Builder,
-    checksum: UInt16Builder,
-    data_fin: BooleanBuilder,
-    address_ids: BinaryBuilder,
-    reason: UInt8Builder,
-    transient: BooleanBuilder,
-}
-
-impl MptcpColumns {
-    fn push(&mut self, f: Option<&MptcpFields<'_>>) {
-        self.valid.push(f.is_some());
-        let d = MptcpFields::default();
-        let present = f.is_some();
-        let f = f.unwrap_or(&d);
-        self.subtype.append_option(present.then_some(f.subtype));
-        self.subtype_name
-            .append_option(present.then(|| MptcpSubtype::from_value(f.subtype).name()));
-        self.version.append_option(f.version);
-        self.flags.append_option(f.flags);
-        self.sender_key.append_option(f.sender_key);
-        self.receiver_key.append_option(f.receiver_key);
-        self.token.append_option(f.token);
-        self.nonce.append_option(f.nonce);
-        self.hmac.append_option(f.hmac);
-        self.backup.append_option(f.backup);
-        self.address_id.append_option(f.address_id);
-        append_ip(&mut self.address, f.address);
-        self.port.append_option(f.port);
-        self.echo.append_option(f.echo);
-        self.data_ack.append_option(f.data_ack);
-        self.dsn.append_option(f.dsn);
-        self.subflow_seq.append_option(f.subflow_seq);
-        self.data_level_length.append_option(f.data_level_length);
-        self.checksum.append_option(f.checksum);
-        self.data_fin.append_option(f.data_fin);
-        self.address_ids.append_option(f.address_ids);
-        self.reason.append_option(f.reason);
-        self.transient.append_option(f.transient);
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.subtype.finish()),
-            Arc::new(self.subtype_name.finish()),
-            Arc::new(self.version.finish()),
-            Arc::new(self.flags.finish()),
-            Arc::new(self.sender_key.finish()),
-            Arc::new(self.receiver_key.finish()),
-            Arc::new(self.token.finish()),
-            Arc::new(self.nonce.finish()),
-            Arc::new(self.hmac.finish()),
-            Arc::new(self.backup.finish()),
-            Arc::new(self.address_id.finish()),
-            Arc::new(self.address.finish()),
-            Arc::new(self.port.finish()),
-            Arc::new(self.echo.finish()),
-            Arc::new(self.data_ack.finish()),
-            Arc::new(self.dsn.finish()),
-            Arc::new(self.subflow_seq.finish()),
-            Arc::new(self.data_level_length.finish()),
-            Arc::new(self.checksum.finish()),
-            Arc::new(self.data_fin.finish()),
-            Arc::new(self.address_ids.finish()),
-            Arc::new(self.reason.finish()),
-            Arc::new(self.transient.finish()),
-        ];
-        let nulls = NullBuffer::from(std::mem::take(&mut self.valid));
-        Arc::new(StructArray::new(mptcp_fields(), columns, Some(nulls)))
-    }
-}
-
-fn append_ip(builder: &mut StringBuilder, ip: Option<IpAddr>) {
-    match ip {
-        Some(ip) => {
-            // Writing into the builder appends to the value in progress: no String per row.
-            let _ = write!(builder, "{ip}");
-            builder.append_value("");
-        }
-        None => builder.append_null(),
-    }
-}
-
-/// The `options` list column.
-#[derive(Default)]
-struct OptionColumns {
-    offsets: Vec<i32>,
-    valid: Vec<bool>,
-    count: i32,
-    kind: UInt8Builder,
-    name: StringBuilder,
-    offset: UInt8Builder,
-    length: UInt8Builder,
-    raw: BinaryBuilder,
-    problem: StringBuilder,
-    mss: UInt16Builder,
-    shift: UInt8Builder,
-    sack_blocks: SackColumn,
-    tsval: UInt32Builder,
-    tsecr: UInt32Builder,
-    cookie: BinaryBuilder,
-    exid: UInt16Builder,
-    data: BinaryBuilder,
-    mptcp: MptcpColumns,
-}
-
-/// The name an option is counted under: its type name, except that options of kinds this
-/// crate keeps as bytes are named from the IANA registry (as `tcpwire stats` does).
-pub(super) fn option_name(option: &TcpOption) -> &'static str {
-    match option {
-        TcpOption::Unknown { kind, .. } => TcpOptionKind::from_value(*kind).name(),
-        other => other.name(),
-    }
-}
-
-impl OptionColumns {
-    fn push_option(&mut self, offset: usize, raw: &[u8], option: &TcpOption) {
-        self.count += 1;
-        self.kind.append_value(option.kind());
-        self.name.append_value(option_name(option));
-        self.offset
-            .append_value(offset.try_into().unwrap_or(u8::MAX));
-        self.length
-            .append_value(raw.len().try_into().unwrap_or(u8::MAX));
-        self.raw.append_value(raw);
-        let (mut mss, mut shift, mut tsval, mut tsecr) = (None, None, None, None);
-        let (mut cookie, mut exid, mut data, mut problem): (Option<&[u8]>, _, Option<&[u8]>, _) =
-            (None, None, None, None);
-        let mut sack: Option<&[SackBlock]> = None;
-        let mut mptcp = None;
-        match option {
-            TcpOption::Mss { mss: v } => mss = Some(*v),
-            TcpOption::WindowScale { shift: v } => shift = Some(*v),
-            TcpOption::Sack { blocks } => sack = Some(blocks),
-            TcpOption::Timestamps { tsval: v, tsecr: e } => (tsval, tsecr) = (Some(*v), Some(*e)),
-            TcpOption::FastOpen { cookie: c } => cookie = Some(c),
-            TcpOption::ExperimentalFastOpen { cookie: c, .. } => {
-                (cookie, exid) = (Some(c.as_slice()), Some(EXID_FAST_OPEN))
-            }
-            TcpOption::Experiment {
-                exid: x, data: d, ..
-            } => (exid, data) = (Some(*x), Some(d.as_slice())),
-            TcpOption::Unknown { data: d, .. }
-            | TcpOption::Eno { data: d }
-            | TcpOption::AltChecksumData { data: d } => data = Some(d),
-            TcpOption::Md5Signature { digest } => data = Some(digest),
-            TcpOption::TcpAo { mac, .. } => data = Some(mac),
-            TcpOption::Mptcp(m) => {
-                if let MptcpOption::MpExperimental { data: d, .. }
-                | MptcpOption::Unassigned { data: d, .. } = m
-                {
-                    data = Some(d);
-                }
-                mptcp = Some(MptcpFields::of(m, raw));
-            }
-            TcpOption::Malformed { reason, .. } => problem = Some(reason.name()),
-            _ => {}
-        }
-        self.problem.append_option(problem);
-        self.mss.append_option(mss);
-        self.shift.append_option(shift);
-        self.sack_blocks.push(sack);
-        self.tsval.append_option(tsval);
-        self.tsecr.append_option(tsecr);
-        self.cookie.append_option(cookie);
-        self.exid.append_option(exid);
-        self.data.append_option(data);
-        self.mptcp.push(mptcp.as_ref());
-    }
-
-    fn end_row(&mut self, valid: bool) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        self.offsets.push(self.count);
-        self.valid.push(valid);
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.kind.finish()),
-            Arc::new(self.name.finish()),
-            Arc::new(self.offset.finish()),
-            Arc::new(self.length.finish()),
-            Arc::new(self.raw.finish()),
-            Arc::new(self.problem.finish()),
-            Arc::new(self.mss.finish()),
-            Arc::new(self.shift.finish()),
-            self.sack_blocks.finish(),
-            Arc::new(self.tsval.finish()),
-            Arc::new(self.tsecr.finish()),
-            Arc::new(self.cookie.finish()),
-            Arc::new(self.exid.finish()),
-            Arc::new(self.data.finish()),
-            self.mptcp.finish(),
-        ];
-        self.count = 0;
-        let values = Arc::new(StructArray::new(option_fields(), columns, None));
-        let item = Arc::new(Field::new("item", DataType::Struct(option_fields()), true));
-        finish_list(item, &mut self.offsets, &mut self.valid, values)
-    }
-}
-
-/// The `malformed` list column.
-#[derive(Default)]
-struct MalformedColumns {
-    offsets: Vec<i32>,
-    valid: Vec<bool>,
-    kind: UInt8Builder,
-    offset: UInt8Builder,
-    problem: StringBuilder,
-    reason: StringBuilder,
-}
-
-impl MalformedColumns {
-    fn push_row(&mut self, header: Option<&TcpHeader>) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        if let Some(header) = header {
-            for (offset, option) in crate::harness::options_with_offsets(header) {
-                if let TcpOption::Malformed { kind, reason, .. } = option {
-                    self.kind.append_value(*kind);
-                    self.offset
-                        .append_value(offset.try_into().unwrap_or(u8::MAX));
-                    self.problem.append_value(reason.name());
-                    let _ = write!(self.reason, "{reason}");
-                    self.reason.append_value("");
-                }
-            }
-        }
-        self.offsets.push(self.kind.len() as i32);
-        self.valid.push(header.is_some());
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.kind.finish()),
-            Arc::new(self.offset.finish()),
-            Arc::new(self.problem.finish()),
-            Arc::new(self.reason.finish()),
-        ];
-        let values = Arc::new(StructArray::new(malformed_fields(), columns, None));
-        let item = Arc::new(Field::new(
-            "item",
-            DataType::Struct(malformed_fields()),
-            true,
-        ));
-        finish_list(item, &mut self.offsets, &mut self.valid, values)
-    }
 }
 
 /// Builds record batches of the segment table, one row per segment or error (see the
@@ -690,28 +230,29 @@ pub struct BatchBuilder {
     payload_len: UInt32Builder,
     truncated: BooleanBuilder,
     checksum_ok: BooleanBuilder,
-    mss: UInt16Builder,
-    window_scale: UInt8Builder,
+    mss: Sparse<UInt16Builder>,
+    window_scale: Sparse<UInt8Builder>,
     sack_permitted: BooleanBuilder,
     sack_blocks: SackColumn,
-    tsval: UInt32Builder,
-    tsecr: UInt32Builder,
-    fast_open_cookie: BinaryBuilder,
+    tsval: Sparse<UInt32Builder>,
+    tsecr: Sparse<UInt32Builder>,
+    fast_open_cookie: Sparse<BinaryBuilder>,
     mptcp_subtypes: (Vec<i32>, Vec<bool>, StringBuilder),
-    mptcp_version: UInt8Builder,
-    mptcp_sender_key: BinaryBuilder,
-    mptcp_receiver_key: BinaryBuilder,
-    mptcp_token: BinaryBuilder,
-    mptcp_nonce: BinaryBuilder,
-    mptcp_hmac: BinaryBuilder,
-    mptcp_address_id: UInt8Builder,
-    mptcp_data_ack: UInt64Builder,
-    mptcp_dsn: UInt64Builder,
-    mptcp_subflow_seq: UInt32Builder,
-    mptcp_data_level_length: UInt16Builder,
-    mptcp_dss_checksum: UInt16Builder,
-    mptcp_data_fin: BooleanBuilder,
+    mptcp_version: Sparse<UInt8Builder>,
+    mptcp_sender_key: Sparse<BinaryBuilder>,
+    mptcp_receiver_key: Sparse<BinaryBuilder>,
+    mptcp_token: Sparse<BinaryBuilder>,
+    mptcp_nonce: Sparse<BinaryBuilder>,
+    mptcp_hmac: Sparse<BinaryBuilder>,
+    mptcp_address_id: Sparse<UInt8Builder>,
+    mptcp_data_ack: Sparse<UInt64Builder>,
+    mptcp_dsn: Sparse<UInt64Builder>,
+    mptcp_subflow_seq: Sparse<UInt32Builder>,
+    mptcp_data_level_length: Sparse<UInt16Builder>,
+    mptcp_dss_checksum: Sparse<UInt16Builder>,
+    mptcp_data_fin: Sparse<BooleanBuilder>,
     options: OptionColumns,
+    mptcp_options: MptcpColumns,
     padding: BinaryBuilder,
     malformed: MalformedColumns,
     header_bytes: BinaryBuilder,
@@ -794,7 +335,17 @@ impl BatchBuilder {
         for (offset, option) in crate::harness::options_with_offsets(h) {
             let end = offset + option.encoded_len();
             let raw = row.header_bytes.get(offset..end).unwrap_or_default();
-            self.options.push_option(offset, raw, option);
+            let fields = match option {
+                TcpOption::Mptcp(m) => Some(MptcpFields::of(m, raw)),
+                _ => None,
+            };
+            self.options
+                .push_option(offset, raw, option, fields.map(|f| f.subtype));
+            if let Some(fields) = &fields {
+                self.mptcp_options.push(offset, raw.len(), fields);
+                subtype_names.append_value(MptcpSubtype::from_value(fields.subtype).name());
+                mptcp.fill_from(fields);
+            }
             match option {
                 TcpOption::Mss { mss: v } => _ = mss.get_or_insert(*v),
                 TcpOption::WindowScale { shift: v } => _ = shift.get_or_insert(*v),
@@ -805,15 +356,11 @@ impl BatchBuilder {
                 | TcpOption::ExperimentalFastOpen { cookie: c, .. } => {
                     _ = cookie.get_or_insert(c.as_slice())
                 }
-                TcpOption::Mptcp(m) => {
-                    let fields = MptcpFields::of(m, raw);
-                    subtype_names.append_value(MptcpSubtype::from_value(fields.subtype).name());
-                    mptcp.fill_from(&fields);
-                }
                 _ => {}
             }
         }
         self.options.end_row(true);
+        self.mptcp_options.end_row(true);
         if subtype_offsets.is_empty() {
             subtype_offsets.push(0);
         }
@@ -899,6 +446,7 @@ impl BatchBuilder {
         valid.push(false);
         self.push_mptcp(&MptcpFields::default());
         self.options.end_row(false);
+        self.mptcp_options.end_row(false);
         self.padding.append_null();
         self.malformed.push_row(None);
         self.header_bytes.append_null();
@@ -945,27 +493,27 @@ impl BatchBuilder {
             Arc::new(self.payload_len.finish()),
             Arc::new(self.truncated.finish()),
             Arc::new(self.checksum_ok.finish()),
-            Arc::new(self.mss.finish()),
-            Arc::new(self.window_scale.finish()),
+            self.mss.finish(),
+            self.window_scale.finish(),
             Arc::new(self.sack_permitted.finish()),
             self.sack_blocks.finish(),
-            Arc::new(self.tsval.finish()),
-            Arc::new(self.tsecr.finish()),
-            Arc::new(self.fast_open_cookie.finish()),
+            self.tsval.finish(),
+            self.tsecr.finish(),
+            self.fast_open_cookie.finish(),
             subtypes,
-            Arc::new(self.mptcp_version.finish()),
-            Arc::new(self.mptcp_sender_key.finish()),
-            Arc::new(self.mptcp_receiver_key.finish()),
-            Arc::new(self.mptcp_token.finish()),
-            Arc::new(self.mptcp_nonce.finish()),
-            Arc::new(self.mptcp_hmac.finish()),
-            Arc::new(self.mptcp_address_id.finish()),
-            Arc::new(self.mptcp_data_ack.finish()),
-            Arc::new(self.mptcp_dsn.finish()),
-            Arc::new(self.mptcp_subflow_seq.finish()),
-            Arc::new(self.mptcp_data_level_length.finish()),
-            Arc::new(self.mptcp_dss_checksum.finish()),
-            Arc::new(self.mptcp_data_fin.finish()),
+            self.mptcp_version.finish(),
+            self.mptcp_sender_key.finish(),
+            self.mptcp_receiver_key.finish(),
+            self.mptcp_token.finish(),
+            self.mptcp_nonce.finish(),
+            self.mptcp_hmac.finish(),
+            self.mptcp_address_id.finish(),
+            self.mptcp_data_ack.finish(),
+            self.mptcp_dsn.finish(),
+            self.mptcp_subflow_seq.finish(),
+            self.mptcp_data_level_length.finish(),
+            self.mptcp_dss_checksum.finish(),
+            self.mptcp_data_fin.finish(),
             nulls(rows),
             arrow_array::new_null_array(&DataType::UInt32, rows),
             nulls(rows),
@@ -974,6 +522,7 @@ impl BatchBuilder {
             arrow_array::new_null_array(&DataType::Utf8, rows),
             arrow_array::new_null_array(&list_of(DataType::Utf8), rows),
             self.options.finish(),
+            self.mptcp_options.finish(),
             Arc::new(self.padding.finish()),
             self.malformed.finish(),
             Arc::new(self.header_bytes.finish()),

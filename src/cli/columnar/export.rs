@@ -76,6 +76,7 @@ pub fn run(
     };
     let options = ExportOptions {
         row_group_rows: args.row_group_rows,
+        batch_rows: args.row_group_rows.min(ExportOptions::default().batch_rows),
         mode: if strict {
             ParseMode::Strict
         } else {
