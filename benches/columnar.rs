@@ -1,6 +1,7 @@
 //! Columnar export speed (feature `parquet`): segments per second of the Parquet export against
-//! the NDJSON path of `tcpwire pcap`, on the same capture; and `batches_in_order` with 1 and 2
-//! threads over many files (what `tcpwire pcap -j N` runs).
+//! the NDJSON path of `tcpwire pcap`, on the same capture; and 1 against 2 threads over many
+//! files, into one file (`batches_in_order`, what `tcpwire pcap -j N` runs) and one file per
+//! capture (what `--partition -j N` does).
 //!
 //! The capture: the records of every Ethernet capture of `corpus/` (18 of the 21 files: Linux
 //! TCP and MPTCP, hand-built option kinds and malformed options), repeated 40 times into one
@@ -247,8 +248,27 @@ fn bench_many_files(c: &mut Criterion) {
     let mut g = c.benchmark_group("many_files");
     g.sample_size(10);
     g.throughput(Throughput::Elements(segments));
+    // `--partition`: each thread writes whole files of its own (one Parquet file per capture),
+    // so the encoding is spread over the threads too.
+    let partition = |jobs: usize| {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(|| {
+                    while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < files {
+                        let reader = CaptureReader::new(Cursor::new(Arc::clone(&file))).unwrap();
+                        let out =
+                            tcpwire::columnar::export_parquet(reader, "file", Vec::new(), &options);
+                        black_box(out.unwrap());
+                    }
+                });
+            }
+        });
+    };
     g.bench_function("jobs_1", |b| b.iter(|| run(1)));
     g.bench_function("jobs_2", |b| b.iter(|| run(2)));
+    g.bench_function("partition_jobs_1", |b| b.iter(|| partition(1)));
+    g.bench_function("partition_jobs_2", |b| b.iter(|| partition(2)));
     g.finish();
 }
 

@@ -177,7 +177,8 @@ pub struct ExportOptions {
     /// Lossless (the default: malformed options are kept) or strict (a malformed option makes
     /// the row an error row).
     pub mode: ParseMode,
-    /// The zstd level of Parquet pages (default 3).
+    /// The zstd level of Parquet pages (default 1: level 3 saves 1-3% of the size for twice the
+    /// compression time).
     pub zstd_level: i32,
 }
 
@@ -187,7 +188,7 @@ impl Default for ExportOptions {
             batch_rows: 8_192,
             row_group_rows: 65_536,
             mode: ParseMode::Lossless,
-            zstd_level: 3,
+            zstd_level: 1,
         }
     }
 }
@@ -368,7 +369,8 @@ pub fn parquet_properties(options: &ExportOptions) -> WriterProperties {
     let mut builder = WriterProperties::builder()
         .set_compression(Compression::ZSTD(level))
         .set_statistics_enabled(EnabledStatistics::None)
-        .set_dictionary_enabled(false);
+        .set_dictionary_enabled(false)
+        .set_write_batch_size(8192);
     for column in [
         "file",
         "frame",

@@ -166,6 +166,74 @@ fn typed_columns_agree_with_the_parsed_headers() {
 }
 
 #[test]
+fn mptcp_options_hold_the_typed_fields_of_every_mptcp_option() {
+    use tcpwire::columnar::arrow_array::types::UInt64Type;
+    use tcpwire::mptcp::{MpJoin, MptcpOption};
+    let (mut dss, mut keys, mut tokens) = (0, 0, 0);
+    for path in corpus() {
+        for batch in batches(&path, &ExportOptions::default()) {
+            let header_bytes = batch.column_by_name("header_bytes").unwrap().clone();
+            let header_bytes = header_bytes.as_binary::<i32>();
+            let list = batch.column_by_name("mptcp_options").unwrap().clone();
+            let list = list.as_list::<i32>();
+            for i in 0..batch.num_rows() {
+                if header_bytes.is_null(i) {
+                    continue;
+                }
+                let h = TcpHeader::parse_lossless(header_bytes.value(i)).unwrap();
+                let expected: Vec<(usize, &MptcpOption)> =
+                    tcpwire::harness::options_with_offsets(&h)
+                        .filter_map(|(offset, o)| match o {
+                            TcpOption::Mptcp(m) => Some((offset, m)),
+                            _ => None,
+                        })
+                        .collect();
+                let elements = list.value(i);
+                let elements = elements.as_struct();
+                assert_eq!(elements.len(), expected.len());
+                let field = |name: &str| elements.column_by_name(name).unwrap().clone();
+                let (offset, subtype) = (field("offset"), field("subtype"));
+                let (offset, subtype) = (
+                    offset.as_primitive::<UInt8Type>(),
+                    subtype.as_primitive::<UInt8Type>(),
+                );
+                let dsn = field("dsn");
+                let dsn = dsn.as_primitive::<UInt64Type>();
+                let (sender_key, token) = (field("sender_key"), field("token"));
+                let (sender_key, token) = (sender_key.as_binary::<i32>(), token.as_binary::<i32>());
+                for (j, (at, m)) in expected.iter().enumerate() {
+                    assert_eq!(usize::from(offset.value(j)), *at);
+                    assert_eq!(subtype.value(j), header_bytes.value(i)[at + 2] >> 4);
+                    match m {
+                        MptcpOption::Dss(d) => {
+                            let got = dsn.is_valid(j).then(|| dsn.value(j));
+                            assert_eq!(got, d.mapping.map(|m| m.dsn));
+                            dss += 1;
+                        }
+                        MptcpOption::MpCapable(c) if c.sender_key.is_some() => {
+                            assert_eq!(
+                                Some(sender_key.value(j)),
+                                c.sender_key.as_ref().map(|k| &k[..])
+                            );
+                            keys += 1;
+                        }
+                        MptcpOption::MpJoin(MpJoin::Syn { receiver_token, .. }) => {
+                            assert_eq!(token.value(j), receiver_token);
+                            tokens += 1;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        dss > 200 && keys > 30 && tokens > 8,
+        "{dss} DSS, {keys} keys, {tokens} tokens"
+    );
+}
+
+#[test]
 fn batches_and_row_groups_hold_at_most_their_rows() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/mptcp-ipv4-multipath.pcap");
     let options = ExportOptions {
