@@ -232,7 +232,7 @@ impl Arbitrary for TcpHeader {
             }
             let mut h = self.clone();
             h.options.remove(i);
-            let nops = std::iter::repeat(TcpOption::Nop).take(option.encoded_len());
+            let nops = std::iter::repeat_n(TcpOption::Nop, option.encoded_len());
             h.options.insert_many(i, nops);
             candidates.push(h);
         }

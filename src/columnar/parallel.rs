@@ -11,6 +11,9 @@ use crate::capture::{CaptureError, CaptureReader};
 
 use super::{CaptureBatches, ExportOptions, Summary};
 
+/// A capture's sender, until the worker that claims the capture takes it.
+type Slot = Mutex<Option<SyncSender<InOrder>>>;
+
 /// What [`batches_in_order`] hands over about one capture, in order: its batches, then how it
 /// ended.
 #[derive(Debug)]
@@ -59,10 +62,7 @@ pub fn batches_in_order<E>(
 ) -> Result<(), E> {
     // Each sender is taken by the worker that claims its capture, so a worker that panicked
     // closes its channel rather than leave the sink waiting.
-    let (senders, receivers): (
-        Vec<Mutex<Option<SyncSender<InOrder>>>>,
-        Vec<Receiver<InOrder>>,
-    ) = (0..count)
+    let (senders, receivers): (Vec<Slot>, Vec<Receiver<InOrder>>) = (0..count)
         .map(|_| {
             let (tx, rx) = sync_channel(1);
             (Mutex::new(Some(tx)), rx)
