@@ -60,7 +60,7 @@ fn run_loop(op: &str, bytes: &[u8], n: u64) -> u64 {
             let mut buf = [0u8; 60];
             for _ in 0..n {
                 let written = cookie_factory::gen_simple(
-                    tcpwire::gen_header(black_box(&header)),
+                    tcpwire::wire::gen_header(black_box(&header)),
                     &mut buf[..],
                 );
                 black_box(&written);

@@ -19,8 +19,9 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde::Serialize;
 use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated};
+use tcpwire::checksum::{ChecksumHints, ChecksumVerdict};
 use tcpwire::columnar::{batches_in_order, parquet_writer, CaptureBatches, ExportOptions, InOrder};
-use tcpwire::harness::options_with_offsets;
+use tcpwire::wire::options_with_offsets;
 use tcpwire::{ParseMode, TcpHeader, TcpOption};
 
 /// One pcap (little-endian, microseconds, Ethernet) holding the records of the corpus's
@@ -65,7 +66,7 @@ struct SegmentLine<'a> {
     header: &'a TcpHeader,
     payload_len: usize,
     truncated: bool,
-    checksum_ok: Option<bool>,
+    checksum: ChecksumVerdict,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     malformed: Vec<MalformedLine>,
 }
@@ -90,26 +91,35 @@ fn ndjson(capture: &Arc<[u8]>, out: &mut Vec<u8>) -> u64 {
         let Ok(header) = TcpHeader::parse_with(tcp.segment, ParseMode::Lossless) else {
             continue;
         };
-        let (payload_len, checksum_ok) = if tcp.truncated {
-            (tcp.declared_len.saturating_sub(header.header_len()), None)
+        let (payload_len, checksum) = if tcp.truncated {
+            (
+                tcp.declared_len.saturating_sub(header.header_len()),
+                ChecksumVerdict::NotCheckable,
+            )
         } else {
-            let ok = tcpwire::checksum::verify(
+            let hints = ChecksumHints {
+                flagged_valid: frame.checksum_valid(),
+                flagged_not_ready: frame.checksum_not_ready(),
+                super_segment: tcp.super_segment || frame.tso_flagged(),
+            };
+            let verdict = tcpwire::checksum::verdict(
                 tcp.pseudo_header_src,
                 tcp.pseudo_header_dst,
                 tcp.segment,
+                hints,
             );
             (
                 tcp.segment.len().saturating_sub(header.header_len()),
-                Some(ok.unwrap_or(false)),
+                verdict,
             )
         };
         let malformed = options_with_offsets(&header)
             .filter_map(|(offset, option)| match option {
-                TcpOption::Malformed { kind, reason, .. } => Some(MalformedLine {
-                    kind: *kind,
+                TcpOption::Malformed(m) => Some(MalformedLine {
+                    kind: m.kind,
                     offset,
-                    problem: reason.name(),
-                    reason: reason.to_string(),
+                    problem: m.reason.name(),
+                    reason: m.reason.to_string(),
                 }),
                 _ => None,
             })
@@ -123,7 +133,7 @@ fn ndjson(capture: &Arc<[u8]>, out: &mut Vec<u8>) -> u64 {
             header: &header,
             payload_len,
             truncated: tcp.truncated,
-            checksum_ok,
+            checksum,
             malformed,
         };
         serde_json::to_writer(&mut *out, &line).unwrap();

@@ -285,8 +285,10 @@ fn bench_write(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("tcpwire_generator", name), |b| {
             b.iter(|| {
-                let written =
-                    cookie_factory::gen_simple(tcpwire::gen_header(black_box(&ours)), &mut buf[..]);
+                let written = cookie_factory::gen_simple(
+                    tcpwire::wire::gen_header(black_box(&ours)),
+                    &mut buf[..],
+                );
                 black_box(&written);
             })
         });

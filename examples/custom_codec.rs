@@ -8,6 +8,7 @@
 //!
 //! `cargo run --example custom_codec` (it checks its own results and fails if one is wrong).
 
+use tcpwire::option::Experiment;
 use tcpwire::{CustomOption, FieldValue, OptionCodec, Parser, TcpOption, TcpSegment};
 
 /// The experiment identifier (RFC 6994) of the example option.
@@ -106,11 +107,11 @@ pub fn run() -> Result<TcpSegment, tcpwire::Error> {
         .syn()
         .mss(1460)
         .option(TcpOption::Custom(edo))
-        .option(TcpOption::Experiment {
+        .option(TcpOption::Experiment(Experiment {
             kind: 253,
             exid: 0x1234,
             data: tcpwire::InlineBytes::from_slice(&[1, 2]).unwrap_or_default(),
-        })
+        }))
         .build()?
         .to_bytes()?;
     assert_eq!(
@@ -122,11 +123,11 @@ pub fn run() -> Result<TcpSegment, tcpwire::Error> {
     let plain = TcpSegment::parse(&bytes)?;
     assert!(matches!(
         plain.header.options[1],
-        TcpOption::Experiment {
+        TcpOption::Experiment(Experiment {
             kind: 253,
             exid: EXID_EDO,
             ..
-        }
+        })
     ));
 
     // With it: the codec's value; the other experiment (another ExID) is declined and stays.
@@ -142,7 +143,7 @@ pub fn run() -> Result<TcpSegment, tcpwire::Error> {
     assert_eq!(custom.value::<Edo>(), Some(&Edo::Supported));
     assert!(matches!(
         segment.header.options[2],
-        TcpOption::Experiment { exid: 0x1234, .. }
+        TcpOption::Experiment(Experiment { exid: 0x1234, .. })
     ));
     // Still byte-exact.
     assert_eq!(segment.to_bytes()?, bytes);

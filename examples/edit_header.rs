@@ -6,6 +6,7 @@
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
+use tcpwire::option::Mss;
 
 use tcpwire::{TcpHeader, TcpOption, TcpSegment, FIXED_HEADER_LEN};
 
@@ -45,7 +46,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // A field and an option of the same length: only those bytes change.
     segment.header.window = 29200;
     for option in segment.header.options.iter_mut() {
-        if let TcpOption::Mss { mss } = option {
+        if let TcpOption::Mss(Mss { mss }) = option {
             *mss = 1400;
         }
     }
@@ -55,7 +56,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     segment
         .header
         .options
-        .retain(|o| !matches!(o, TcpOption::Timestamps { .. }));
+        .retain(|o| !matches!(o, TcpOption::Timestamps(_)));
     if segment.to_bytes().is_ok() {
         return Err("an edited option area was written with the old data offset".into());
     }

@@ -5,6 +5,10 @@
 //! not an MSS) and, when an option appears more than once, returns the **first** occurrence,
 //! in wire order. Use [`TcpHeader::options`] directly to see repeats.
 
+use crate::option::{
+    ExperimentalFastOpen, FastOpen, Malformed, Md5Signature, Mss, Sack, TcpAo, Timestamps,
+    UserTimeout, WindowScale,
+};
 use std::time::Duration;
 
 use crate::bytes::InlineBytes;
@@ -45,7 +49,7 @@ impl TcpHeader {
     /// The maximum segment size (kind 2).
     pub fn mss(&self) -> Option<u16> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::Mss { mss } => Some(*mss),
+            TcpOption::Mss(Mss { mss }) => Some(*mss),
             _ => None,
         })
     }
@@ -53,7 +57,7 @@ impl TcpHeader {
     /// The window scale shift count (kind 3), as sent (values over 14 included).
     pub fn window_scale(&self) -> Option<u8> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::WindowScale { shift } => Some(*shift),
+            TcpOption::WindowScale(WindowScale { shift }) => Some(*shift),
             _ => None,
         })
     }
@@ -68,7 +72,7 @@ impl TcpHeader {
     /// The SACK blocks (kind 5), in wire order.
     pub fn sack_blocks(&self) -> Option<&[SackBlock]> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::Sack { blocks } => Some(blocks.as_slice()),
+            TcpOption::Sack(Sack { blocks }) => Some(blocks.as_slice()),
             _ => None,
         })
     }
@@ -76,7 +80,7 @@ impl TcpHeader {
     /// The timestamps (kind 8) as `(tsval, tsecr)`.
     pub fn timestamps(&self) -> Option<(u32, u32)> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::Timestamps { tsval, tsecr } => Some((*tsval, *tsecr)),
+            TcpOption::Timestamps(Timestamps { tsval, tsecr }) => Some((*tsval, *tsecr)),
             _ => None,
         })
     }
@@ -84,10 +88,10 @@ impl TcpHeader {
     /// The User Timeout (kind 28), its unit applied.
     pub fn user_timeout(&self) -> Option<Duration> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::UserTimeout {
+            TcpOption::UserTimeout(UserTimeout {
                 granularity,
                 timeout,
-            } => Some(match granularity {
+            }) => Some(match granularity {
                 Granularity::Seconds => Duration::from_secs(u64::from(*timeout)),
                 Granularity::Minutes => Duration::from_secs(60 * u64::from(*timeout)),
             }),
@@ -99,7 +103,8 @@ impl TcpHeader {
     /// empty cookie is a cookie request.
     pub fn fast_open_cookie(&self) -> Option<&[u8]> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::FastOpen { cookie } | TcpOption::ExperimentalFastOpen { cookie, .. } => {
+            TcpOption::FastOpen(FastOpen { cookie })
+            | TcpOption::ExperimentalFastOpen(ExperimentalFastOpen { cookie, .. }) => {
                 Some(cookie.as_slice())
             }
             _ => None,
@@ -109,7 +114,7 @@ impl TcpHeader {
     /// The TCP MD5 signature digest (kind 19).
     pub fn md5_signature(&self) -> Option<&[u8; 16]> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::Md5Signature { digest } => Some(digest),
+            TcpOption::Md5Signature(Md5Signature { digest }) => Some(digest),
             _ => None,
         })
     }
@@ -117,11 +122,11 @@ impl TcpHeader {
     /// The TCP Authentication Option (kind 29) as `(key_id, rnext_key_id, mac)`.
     pub fn tcp_ao(&self) -> Option<(u8, u8, &[u8])> {
         self.options.iter().find_map(|o| match o {
-            TcpOption::TcpAo {
+            TcpOption::TcpAo(TcpAo {
                 key_id,
                 rnext_key_id,
                 mac,
-            } => Some((*key_id, *rnext_key_id, mac.as_slice())),
+            }) => Some((*key_id, *rnext_key_id, mac.as_slice())),
             _ => None,
         })
     }
@@ -176,10 +181,11 @@ impl TcpHeader {
 /// unchanged.
 ///
 /// ```
+/// use tcpwire::option::WindowScale;
 /// use tcpwire::{TcpHeader, TcpOption};
 /// let syn = tcpwire::from_hex("c35001bb0000000100000000600200000000000002040218")?;
 /// let mut h = TcpHeader::parse(&syn)?;
-/// h.options.push(TcpOption::WindowScale { shift: 7 });
+/// h.options.push(TcpOption::WindowScale(WindowScale { shift: 7 }));
 /// assert!(h.to_bytes().is_err()); // the data offset still says 4 option bytes
 /// h.fit_data_offset()?;
 /// assert_eq!((h.data_offset, h.options.len(), h.padding.as_slice()), (7, 3, &[][..]));
@@ -192,9 +198,10 @@ impl TcpHeader {
     /// header is written ([`validate`](Self::validate)).
     ///
     /// ```
+    /// use tcpwire::option::Mss;
     /// use tcpwire::{TcpHeader, TcpOption};
     /// let mut h = TcpHeader::default();
-    /// h.set_options([TcpOption::Mss { mss: 1400 }, TcpOption::SackPermitted])?;
+    /// h.set_options([TcpOption::Mss(Mss { mss: 1400 }), TcpOption::SackPermitted])?;
     /// assert_eq!(h.data_offset, 7);
     /// assert_eq!(h.options.last(), Some(&TcpOption::Eol));
     /// assert_eq!(h.padding.as_slice(), &[0]); // 4 + 2 + EOL + one zero
@@ -241,7 +248,7 @@ impl Layout {
         if short > 0 && !ends_with_eol {
             // A malformed option whose length cannot be trusted spans the rest of the option
             // area when parsed: nothing may follow it.
-            if let Some(TcpOption::Malformed { kind, reason, .. }) = options.last() {
+            if let Some(TcpOption::Malformed(Malformed { kind, reason, .. })) = options.last() {
                 if reason.is_framing() {
                     return Err(Error::Unencodable {
                         what: "option list",

@@ -15,6 +15,11 @@ mod profile;
 
 pub use profile::{ArbitraryWith, CommonKinds, GenConfig, Kinds, MptcpOnly, WellFormed};
 
+use crate::option::{
+    AltChecksumData, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, Eno, Experiment,
+    ExperimentalFastOpen, FastOpen, Malformed, Md5Signature, Mss, PocServiceProfile,
+    QuickStartResponse, Sack, Snack, TcpAo, Timestamps, Unknown, UserTimeout, WindowScale,
+};
 use quickcheck::{Arbitrary, Gen};
 
 use crate::bytes::InlineBytes;
@@ -22,75 +27,16 @@ use crate::error::{LengthSet, MalformedReason};
 use crate::header::{Flags, FIXED_HEADER_LEN};
 use crate::mptcp::MptcpOption;
 use crate::option::{
-    allowed_lengths, is_decoded_kind, parse_options, AccEcnCounters, Granularity, ParseMode,
-    SackBlock, SackBlocks, TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
+    allowed_lengths, parse_options, AccEcnCounters, Granularity, ParseMode, SackBlock, TcpOption,
+    EXID_FAST_OPEN, MAX_OPTION_AREA,
 };
-use crate::registry::AltChecksumAlgorithm;
 
 // ---------------------------------------------------------------------------------------------
-// Random helpers (quickcheck's `Gen` offers no ranges of its own)
+// Random helpers
 
-/// A number in `0..n` (0 when `n` is 0).
-fn below(g: &mut Gen, n: usize) -> usize {
-    if n == 0 {
-        0
-    } else {
-        usize::try_from(u32::arbitrary(g)).unwrap_or(0) % n
-    }
-}
-
-/// A number in `lo..=hi` (`lo` when the range is empty).
-fn between(g: &mut Gen, lo: usize, hi: usize) -> usize {
-    lo + below(g, hi.saturating_sub(lo) + 1)
-}
-
-/// The numbers 0..100, for [`chance`].
-const PERCENTS: [u8; 100] = {
-    let mut all = [0u8; 100];
-    let mut i = 0;
-    while i < 100 {
-        all[i] = i as u8;
-        i += 1;
-    }
-    all
+pub(crate) use crate::random::{
+    below, between, chance, fill, inline_bytes, length_in, one_in, realistic_u16, Generate,
 };
-
-/// True with probability `percent` %, exactly: `u32::arbitrary` favours edge values, so
-/// [`below`] is not uniform; `Gen::choose` is.
-fn chance(g: &mut Gen, percent: u8) -> bool {
-    g.choose(&PERCENTS).is_some_and(|&p| p < percent)
-}
-
-/// True with probability 1/n.
-fn one_in(g: &mut Gen, n: usize) -> bool {
-    below(g, n) == 0
-}
-
-/// A length in `lo..=hi`, often one of the two ends.
-fn length_in(g: &mut Gen, lo: usize, hi: usize) -> usize {
-    match below(g, 6) {
-        0 => lo,
-        1 => hi.max(lo),
-        _ => between(g, lo, hi),
-    }
-}
-
-/// Fills `buf`: usually random bytes, sometimes all zeros or all ones.
-fn fill(g: &mut Gen, buf: &mut [u8]) {
-    match below(g, 8) {
-        0 => buf.fill(0),
-        1 => buf.fill(0xff),
-        _ => buf.iter_mut().for_each(|b| *b = u8::arbitrary(g)),
-    }
-}
-
-/// `len` (at most `N`) bytes filled by [`fill`].
-fn inline_bytes<const N: usize>(g: &mut Gen, len: usize) -> InlineBytes<N> {
-    let mut buf = [0u8; N];
-    let used = buf.get_mut(..len.min(N)).unwrap_or_default();
-    fill(g, used);
-    InlineBytes::from_slice(used).unwrap_or_default()
-}
 
 /// `len` (at most 40) zero bytes.
 fn zeros(len: usize) -> InlineBytes<MAX_OPTION_AREA> {
@@ -99,24 +45,6 @@ fn zeros(len: usize) -> InlineBytes<MAX_OPTION_AREA> {
         .get(..len)
         .and_then(InlineBytes::from_slice)
         .unwrap_or_default()
-}
-
-/// A 24-bit number, often an edge value.
-fn u24(g: &mut Gen) -> u32 {
-    match below(g, 6) {
-        0 => 0,
-        1 => 0xff_ffff,
-        _ => u32::arbitrary(g) & 0xff_ffff,
-    }
-}
-
-/// A `u16` that is often a value real stacks send.
-fn realistic_u16(g: &mut Gen, usual: &[u16]) -> u16 {
-    if one_in(g, 2) {
-        g.choose(usual).copied().unwrap_or(0)
-    } else {
-        u16::arbitrary(g)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,38 +93,6 @@ impl Arbitrary for Granularity {
     }
 }
 
-/// `n` (0..=3) counters present in the option kind's wire order, each 24 bits.
-fn accecn_counters(g: &mut Gen, order1: bool) -> AccEcnCounters {
-    let n = below(g, 4);
-    let mut values = [None; 3];
-    for slot in values.iter_mut().take(n) {
-        *slot = Some(u24(g));
-    }
-    let [first, second, third] = values;
-    if order1 {
-        AccEcnCounters {
-            ee1b: first,
-            eceb: second,
-            ee0b: third,
-        }
-    } else {
-        AccEcnCounters {
-            ee0b: first,
-            eceb: second,
-            ee1b: third,
-        }
-    }
-}
-
-/// Counters that are valid for one of the two AccECN option kinds (present ones form a prefix
-/// of that kind's wire order).
-impl Arbitrary for AccEcnCounters {
-    fn arbitrary(g: &mut Gen) -> Self {
-        let order1 = bool::arbitrary(g);
-        accecn_counters(g, order1)
-    }
-}
-
 impl Arbitrary for Flags {
     fn arbitrary(g: &mut Gen) -> Self {
         const USUAL: [Flags; 8] = [
@@ -232,24 +128,9 @@ impl Arbitrary for Flags {
 const EXPERIMENTAL_FAST_OPEN_LENGTHS: LengthSet = LengthSet::of(&[4, 8, 10, 12, 14, 16, 18, 20]);
 
 /// Kinds whose specification restricts the length, so a wrong length is `BadLength`.
-const LENGTH_RESTRICTED_KINDS: [u8; 23] = [
-    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 19, 27, 28, 29, 30, 34, 172, 174, 253, 254,
+const LENGTH_RESTRICTED_KINDS: [u8; 24] = [
+    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 19, 21, 27, 28, 29, 30, 34, 172, 174, 253, 254,
 ];
-
-/// Kinds this crate keeps as [`TcpOption::Unknown`] that real traffic or the registry knows.
-const UNDECODED_KINDS: [u8; 20] = [
-    16, 17, 18, 20, 21, 22, 23, 24, 25, 26, 31, 32, 33, 35, 70, 76, 77, 78, 173, 255,
-];
-
-/// A kind the crate does not decode.
-fn unknown_kind(g: &mut Gen) -> u8 {
-    let kind = u8::arbitrary(g);
-    if is_decoded_kind(kind) || one_in(g, 2) {
-        g.choose(&UNDECODED_KINDS).copied().unwrap_or(76)
-    } else {
-        kind
-    }
-}
 
 /// The common kinds that have a length byte: MSS, window scale, SACK permitted, SACK,
 /// timestamps.
@@ -276,25 +157,8 @@ fn kind_with_length(g: &mut Gen, kinds: Kinds) -> u8 {
     }
 }
 
-/// A TCP Fast Open cookie fitting in `room` bytes: empty (a cookie request) or an even
-/// 4..=16 bytes (RFC 7413 s4.1.1).
-fn fast_open_cookie(g: &mut Gen, room: usize) -> InlineBytes<16> {
-    if room < 4 || one_in(g, 4) {
-        InlineBytes::new()
-    } else {
-        let len = if one_in(g, 2) {
-            // Linux and Chrome send 8 bytes.
-            8.min(room)
-        } else {
-            length_in(g, 4, room.min(16))
-        };
-        // Even lengths only; `room` is at least 4, so this stays at least 4.
-        inline_bytes(g, len & !1)
-    }
-}
-
 /// How many option variants [`option_variant`] knows (all but EOL and framing errors).
-const VARIANTS: usize = 28;
+const VARIANTS: usize = 29;
 
 /// A valid option of variant number `variant` taking at most `max` bytes, or `None` when the
 /// variant cannot fit. Never EOL, never a malformed option with a framing error: those end an
@@ -302,127 +166,33 @@ const VARIANTS: usize = 28;
 fn option_variant(g: &mut Gen, variant: usize, max: usize, kinds: Kinds) -> Option<TcpOption> {
     let option = match variant {
         0 => TcpOption::Nop,
-        1 => TcpOption::Mss {
-            mss: realistic_u16(g, &[1460, 1440, 1400, 1380, 536, 8960, 65495]),
-        },
-        2 => TcpOption::WindowScale {
-            shift: match below(g, 4) {
-                0 => *g.choose(&[14, 15, 16, 255])?,
-                1 => u8::arbitrary(g),
-                _ => u8::try_from(below(g, 15)).ok()?,
-            },
-        },
+        1 => TcpOption::Mss(Mss::generate(g, max)?),
+        2 => TcpOption::WindowScale(WindowScale::generate(g, max)?),
         3 => TcpOption::SackPermitted,
-        4 => {
-            let most = (max.checked_sub(2)? / 8).min(4);
-            if most == 0 {
-                return None;
-            }
-            let n = length_in(g, 1, most);
-            let blocks: SackBlocks = (0..n).map(|_| SackBlock::arbitrary(g)).collect();
-            TcpOption::Sack { blocks }
-        }
-        5 => TcpOption::Echo {
-            info: u32::arbitrary(g),
-        },
-        6 => TcpOption::EchoReply {
-            info: u32::arbitrary(g),
-        },
-        7 => TcpOption::Timestamps {
-            tsval: u32::arbitrary(g),
-            tsecr: if one_in(g, 4) { 0 } else { u32::arbitrary(g) },
-        },
+        4 => TcpOption::Sack(Sack::generate(g, max)?),
+        5 => TcpOption::Echo(Echo::generate(g, max)?),
+        6 => TcpOption::EchoReply(EchoReply::generate(g, max)?),
+        7 => TcpOption::Timestamps(Timestamps::generate(g, max)?),
         8 => TcpOption::PocPermitted,
-        9 => TcpOption::PocServiceProfile {
-            start: bool::arbitrary(g),
-            end: bool::arbitrary(g),
-            filler: u8::arbitrary(g) & 0x3f,
-        },
-        10 => TcpOption::Cc {
-            count: u32::arbitrary(g),
-        },
-        11 => TcpOption::CcNew {
-            count: u32::arbitrary(g),
-        },
-        12 => TcpOption::CcEcho {
-            count: u32::arbitrary(g),
-        },
-        13 => TcpOption::AltChecksumRequest {
-            algorithm: AltChecksumAlgorithm::arbitrary(g),
-        },
-        14 => {
-            let len = length_in(g, 0, max.checked_sub(2)?.min(38));
-            TcpOption::AltChecksumData {
-                data: inline_bytes(g, len),
-            }
-        }
-        15 => {
-            let mut digest = [0u8; 16];
-            fill(g, &mut digest);
-            TcpOption::Md5Signature { digest }
-        }
-        16 => TcpOption::QuickStartResponse {
-            reserved: u8::arbitrary(g) & 0xf,
-            rate_request: u8::arbitrary(g) & 0xf,
-            ttl_diff: u8::arbitrary(g),
-            nonce: u32::arbitrary(g) & 0x3fff_ffff,
-            nonce_reserved: u8::arbitrary(g) & 0x3,
-        },
-        17 => TcpOption::UserTimeout {
-            granularity: Granularity::arbitrary(g),
-            timeout: u16::arbitrary(g) & 0x7fff,
-        },
-        18 => {
-            let room = max.checked_sub(4)?.min(36);
-            // RFC 5926 MACs are 12 bytes; 16 is common too.
-            let len = match below(g, 3) {
-                0 => 12.min(room),
-                1 => 16.min(room),
-                _ => length_in(g, 0, room),
-            };
-            TcpOption::TcpAo {
-                key_id: u8::arbitrary(g),
-                rnext_key_id: u8::arbitrary(g),
-                mac: inline_bytes(g, len),
-            }
-        }
+        9 => TcpOption::PocServiceProfile(PocServiceProfile::generate(g, max)?),
+        10 => TcpOption::Cc(Cc::generate(g, max)?),
+        11 => TcpOption::CcNew(CcNew::generate(g, max)?),
+        12 => TcpOption::CcEcho(CcEcho::generate(g, max)?),
+        13 => TcpOption::AltChecksumRequest(AltChecksumRequest::generate(g, max)?),
+        14 => TcpOption::AltChecksumData(AltChecksumData::generate(g, max)?),
+        15 => TcpOption::Md5Signature(Md5Signature::generate(g, max)?),
+        16 => TcpOption::QuickStartResponse(QuickStartResponse::generate(g, max)?),
+        17 => TcpOption::UserTimeout(UserTimeout::generate(g, max)?),
+        18 => TcpOption::TcpAo(TcpAo::generate(g, max)?),
         19 => TcpOption::Mptcp(MptcpOption::arbitrary(g)),
-        20 => TcpOption::FastOpen {
-            cookie: fast_open_cookie(g, max.checked_sub(2)?),
-        },
-        21 => {
-            let len = length_in(g, 0, max.checked_sub(2)?.min(38));
-            TcpOption::Eno {
-                data: inline_bytes(g, len),
-            }
-        }
-        22 => TcpOption::AccEcnOrder0(accecn_counters(g, false)),
-        23 => TcpOption::AccEcnOrder1(accecn_counters(g, true)),
-        24 => TcpOption::ExperimentalFastOpen {
-            kind: *g.choose(&[253, 254])?,
-            cookie: fast_open_cookie(g, max.checked_sub(4)?),
-        },
-        25 => {
-            let exid = match u16::arbitrary(g) {
-                // ExIDs seen in real traffic, or anything but TCP Fast Open's.
-                x if x % 2 == 0 => *g.choose(&[0x00ac, 0xacc0, 0xacc1, 0x0ed0, 0x454e])?,
-                EXID_FAST_OPEN => EXID_FAST_OPEN ^ 1,
-                x => x,
-            };
-            let len = length_in(g, 0, max.checked_sub(4)?.min(36));
-            TcpOption::Experiment {
-                kind: *g.choose(&[253, 254])?,
-                exid,
-                data: inline_bytes(g, len),
-            }
-        }
-        26 => {
-            let len = length_in(g, 0, max.checked_sub(2)?.min(38));
-            TcpOption::Unknown {
-                kind: unknown_kind(g),
-                data: inline_bytes(g, len),
-            }
-        }
+        20 => TcpOption::FastOpen(FastOpen::generate(g, max)?),
+        21 => TcpOption::Eno(Eno::generate(g, max)?),
+        22 => TcpOption::AccEcnOrder0(AccEcnCounters::generate_for(g, false)),
+        23 => TcpOption::AccEcnOrder1(AccEcnCounters::generate_for(g, true)),
+        24 => TcpOption::ExperimentalFastOpen(ExperimentalFastOpen::generate(g, max)?),
+        25 => TcpOption::Experiment(Experiment::generate(g, max)?),
+        26 => TcpOption::Unknown(Unknown::generate(g, max)?),
+        27 => TcpOption::Snack(Snack::generate(g, max)?),
         _ => bad_length_option(g, max, kinds)?,
     };
     (option.encoded_len() <= max).then_some(option)
@@ -484,7 +254,9 @@ fn mptcp_bad_length(g: &mut Gen, max: usize) -> Option<TcpOption> {
         *used.get_mut(1)? = u8::try_from(len).ok()?;
         let (options, _) = parse_options(used, FIXED_HEADER_LEN, ParseMode::Lossless).ok()?;
         match options.as_slice() {
-            [m @ TcpOption::Malformed { reason, .. }] if !reason.is_framing() => Some(m.clone()),
+            [m @ TcpOption::Malformed(Malformed { reason, .. })] if !reason.is_framing() => {
+                Some(m.clone())
+            }
             _ => None,
         }
     })
@@ -529,11 +301,11 @@ fn bad_length_option(g: &mut Gen, max: usize, kinds: Kinds) -> Option<TcpOption>
             }
         }
     }
-    Some(TcpOption::Malformed {
+    Some(TcpOption::Malformed(Malformed {
         kind,
         bytes: InlineBytes::from_slice(used)?,
         reason: MalformedReason::BadLength { length, allowed },
-    })
+    }))
 }
 
 /// A malformed option whose framing is broken, exactly `len` bytes (1..=40) long: it must end
@@ -573,11 +345,11 @@ fn framing_malformed(g: &mut Gen, len: usize, kinds: Kinds) -> Option<TcpOption>
         }
         [] => return None,
     };
-    Some(TcpOption::Malformed {
+    Some(TcpOption::Malformed(Malformed {
         kind,
         bytes: InlineBytes::from_slice(used)?,
         reason,
-    })
+    }))
 }
 
 /// A malformed option of one of `kinds` taking at most `max` bytes: half the time one with a

@@ -16,18 +16,20 @@
 //!   [`Error::OptionsTooLong`]; nothing is truncated.
 //!
 //! ```
+//! use tcpwire::option::{Mss, WindowScale};
 //! use tcpwire::{TcpHeader, TcpOption};
 //! // Window scale first, then MSS: kept in that order (3 + 4 = 7 bytes, then EOL).
 //! let header = TcpHeader::builder().ports(50000, 443).syn().window_scale(7).mss(1460).build()?;
 //! assert_eq!(header.data_offset, 7);
 //! assert_eq!(
 //!     header.options.as_slice(),
-//!     &[TcpOption::WindowScale { shift: 7 }, TcpOption::Mss { mss: 1460 }, TcpOption::Eol]
+//!     &[TcpOption::WindowScale(WindowScale { shift: 7 }), TcpOption::Mss(Mss { mss: 1460 }), TcpOption::Eol]
 //! );
 //! assert_eq!(TcpHeader::parse(&header.to_bytes()?)?, header);
 //! # Ok::<(), tcpwire::Error>(())
 //! ```
 
+use crate::option::{FastOpen, Malformed, Mss, Sack, Timestamps, WindowScale};
 use std::marker::PhantomData;
 use std::net::IpAddr;
 
@@ -243,13 +245,13 @@ impl<T> Builder<T> {
 
     /// Appends Maximum Segment Size (kind 2).
     pub fn mss(self, mss: u16) -> Self {
-        self.option(TcpOption::Mss { mss })
+        self.option(TcpOption::Mss(Mss { mss }))
     }
 
     /// Appends Window Scale (kind 3), the shift as given (values over 14 are written as they
     /// are).
     pub fn window_scale(self, shift: u8) -> Self {
-        self.option(TcpOption::WindowScale { shift })
+        self.option(TcpOption::WindowScale(WindowScale { shift }))
     }
 
     /// Appends SACK Permitted (kind 4).
@@ -259,21 +261,21 @@ impl<T> Builder<T> {
 
     /// Appends a SACK option (kind 5) with these blocks (1 to 4, else an error at `build`).
     pub fn sack(self, blocks: &[SackBlock]) -> Self {
-        self.option(TcpOption::Sack {
+        self.option(TcpOption::Sack(Sack {
             blocks: blocks.iter().copied().collect(),
-        })
+        }))
     }
 
     /// Appends Timestamps (kind 8).
     pub fn timestamps(self, tsval: u32, tsecr: u32) -> Self {
-        self.option(TcpOption::Timestamps { tsval, tsecr })
+        self.option(TcpOption::Timestamps(Timestamps { tsval, tsecr }))
     }
 
     /// Appends TCP Fast Open (kind 34): an empty cookie is a cookie request; otherwise 4 to 16
     /// bytes (else an error at `build`).
     pub fn fast_open(mut self, cookie: &[u8]) -> Self {
         match InlineBytes::try_from(cookie) {
-            Ok(cookie) => self.option(TcpOption::FastOpen { cookie }),
+            Ok(cookie) => self.option(TcpOption::FastOpen(FastOpen { cookie })),
             Err(_) => {
                 self.error.get_or_insert(Error::TooLong {
                     what: "TCP Fast Open cookie",
@@ -376,7 +378,7 @@ impl<T> Builder<T> {
         }
         let mut header = self.header;
         for option in &header.options {
-            if let TcpOption::Malformed { kind, .. } = option {
+            if let TcpOption::Malformed(Malformed { kind, .. }) = option {
                 return Err(Error::Unencodable {
                     what: "malformed option",
                     detail: format!(
@@ -519,8 +521,8 @@ mod tests {
         assert_eq!(
             back.options.as_slice(),
             &[
-                TcpOption::WindowScale { shift: 7 },
-                TcpOption::Mss { mss: 1460 },
+                TcpOption::WindowScale(WindowScale { shift: 7 }),
+                TcpOption::Mss(Mss { mss: 1460 }),
                 TcpOption::Eol
             ]
         );
@@ -531,7 +533,7 @@ mod tests {
         let h = TcpHeader::builder().mss(1460).eol().build().unwrap();
         assert_eq!(
             h.options.as_slice(),
-            &[TcpOption::Mss { mss: 1460 }, TcpOption::Eol]
+            &[TcpOption::Mss(Mss { mss: 1460 }), TcpOption::Eol]
         );
         assert_eq!(h.padding.as_slice(), &[0, 0, 0]);
         assert_eq!(h.data_offset, 7);
@@ -612,7 +614,10 @@ mod tests {
         let parsed = TcpHeader::parse(&bytes).unwrap();
         let rebuilt = TcpHeaderBuilder::from(parsed.clone()).build().unwrap();
         assert_eq!(rebuilt.data_offset, 6);
-        assert_eq!(rebuilt.options.as_slice(), &[TcpOption::Mss { mss: 1460 }]);
+        assert_eq!(
+            rebuilt.options.as_slice(),
+            &[TcpOption::Mss(Mss { mss: 1460 })]
+        );
         assert_eq!(
             (rebuilt.src_port, rebuilt.window, rebuilt.flags),
             (parsed.src_port, parsed.window, parsed.flags)

@@ -29,6 +29,9 @@
 //! # Ok::<(), tcpwire::Error>(())
 //! ```
 //!
+//! [`verdict`] tells a wrong checksum from the trace transmit offload leaves
+//! ([`ChecksumVerdict`]: `ok`, `offload`, `zero`, `bad`, `not_checkable`).
+//!
 //! # How the sum is computed
 //!
 //! The one's-complement sum is independent of byte order and of word width (RFC 1071 s2): the
@@ -52,6 +55,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::error::Error;
 use crate::header::{TcpHeader, TcpSegment, FIXED_HEADER_LEN};
+
+mod verdict;
+
+pub use verdict::{offload_checksum, verdict, ChecksumHints, ChecksumVerdict};
 
 /// IP protocol number of TCP.
 const PROTOCOL_TCP: u8 = 6;

@@ -39,7 +39,7 @@
 //! | `src_port` … `urgent_pointer` | | the fixed header as sent: `src_port`, `dst_port`, `seq`, `ack`, `data_offset`, `reserved`, `window`, `checksum`, `urgent_pointer` |
 //! | `flags` | utf8 | the flags as `tcpwire stats` names them (`SYN\|ACK`; `-` for none) |
 //! | `flag_syn` … `flag_ae` | bool | one column per flag |
-//! | `payload_len`, `truncated`, `checksum_ok` | uint32, bool, bool | as in `tcpwire pcap` (`checksum_ok` null when cut short) |
+//! | `payload_len`, `truncated`, `checksum_verdict` | uint32, bool, utf8 | as in `tcpwire pcap` (`checksum_verdict` is its `"checksum"`: `ok`, `offload`, `zero`, `bad` or `not_checkable`) |
 //! | `mss`, `window_scale`, `sack_permitted`, `sack_blocks`, `tsval`, `tsecr`, `fast_open_cookie` | | the common options, from their first occurrence (`sack_blocks`: list of `{left, right}`) |
 //! | `mptcp_subtypes` | list of utf8 | the MPTCP subtypes of the header, in order |
 //! | `mptcp_version`, `mptcp_sender_key`, `mptcp_receiver_key`, `mptcp_token`, `mptcp_nonce`, `mptcp_hmac`, `mptcp_address_id`, `mptcp_data_ack`, `mptcp_dsn`, `mptcp_subflow_seq`, `mptcp_data_level_length`, `mptcp_dss_checksum`, `mptcp_data_fin` | | MPTCP key fields, each from the first MPTCP option that has it (keys, token, nonce and HMACs as bytes; the DSN and data ACK as sent, 4 or 8 bytes wide) |
@@ -86,6 +86,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
+use crate::checksum::{ChecksumHints, ChecksumVerdict};
 use crate::harness::Skipped;
 use crate::{Error, ParseMode, TcpHeader};
 
@@ -162,8 +163,8 @@ pub struct SegmentRow<'a> {
     pub payload_len: usize,
     /// Whether the capture holds less of the segment than the IP header declares.
     pub truncated: bool,
-    /// Whether the checksum is right; `None` when the segment was cut short.
-    pub checksum_ok: Option<bool>,
+    /// The checksum verdict (`not_checkable` when the segment was cut short).
+    pub checksum_verdict: ChecksumVerdict,
 }
 
 /// How captures are exported.
@@ -295,18 +296,25 @@ impl CaptureBatches {
                 return self.push_error(frame.number, Some(frame.timestamp), &message);
             }
         };
-        let (payload_len, checksum_ok) = if tcp.truncated {
-            (tcp.declared_len.saturating_sub(header.header_len()), None)
+        // The verdict `tcpwire pcap` gives (pcapng flags and super-segments as hints).
+        let (payload_len, checksum_verdict) = if tcp.truncated {
+            (
+                tcp.declared_len.saturating_sub(header.header_len()),
+                ChecksumVerdict::NotCheckable,
+            )
         } else {
+            let hints = ChecksumHints {
+                flagged_valid: frame.checksum_valid(),
+                flagged_not_ready: frame.checksum_not_ready(),
+                super_segment: tcp.super_segment || frame.tso_flagged(),
+            };
             (
                 tcp.segment.len().saturating_sub(header.header_len()),
-                Some(
-                    crate::checksum::verify(
-                        tcp.pseudo_header_src,
-                        tcp.pseudo_header_dst,
-                        tcp.segment,
-                    )
-                    .unwrap_or(false),
+                crate::checksum::verdict(
+                    tcp.pseudo_header_src,
+                    tcp.pseudo_header_dst,
+                    tcp.segment,
+                    hints,
                 ),
             )
         };
@@ -322,7 +330,7 @@ impl CaptureBatches {
             header_bytes: tcp.segment,
             payload_len,
             truncated: tcp.truncated,
-            checksum_ok,
+            checksum_verdict,
         });
     }
 

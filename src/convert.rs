@@ -2,6 +2,7 @@
 //! `TryFrom<&[u8]>` (strict parsing) for headers, segments and options, and `FromStr` for
 //! [`Flags`] and the registry's open enums.
 
+use crate::option::Sack;
 use std::fmt;
 use std::str::FromStr;
 
@@ -65,7 +66,7 @@ impl From<SackBlock> for TcpOption {
     fn from(block: SackBlock) -> Self {
         let mut blocks = SackBlocks::new();
         blocks.push(block);
-        TcpOption::Sack { blocks }
+        TcpOption::Sack(Sack { blocks })
     }
 }
 
@@ -124,8 +125,9 @@ impl TryFrom<&[u8]> for TcpSegment {
 /// Strict parsing of exactly one option, as [`TcpOption::parse`].
 ///
 /// ```
+/// use tcpwire::option::Mss;
 /// use tcpwire::TcpOption;
-/// assert_eq!(TcpOption::try_from(&[2, 4, 5, 0xb4][..])?, TcpOption::Mss { mss: 1460 });
+/// assert_eq!(TcpOption::try_from(&[2, 4, 5, 0xb4][..])?, TcpOption::Mss(Mss { mss: 1460 }));
 /// assert!(TcpOption::try_from(&[2, 4, 5][..]).is_err());
 /// # Ok::<(), tcpwire::Error>(())
 /// ```

@@ -9,6 +9,12 @@
 //! rendering is for reading, not for parsing back: it leaves out the checksum, the padding and
 //! widths of fields.
 
+use crate::mptcp::{MpExperimental, MpFail, MpFastclose, MpPrio, MpTcpRst, RemoveAddr, Unassigned};
+use crate::option::{
+    AltChecksumData, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, Eno, Experiment,
+    ExperimentalFastOpen, FastOpen, Malformed, Md5Signature, Mss, PocServiceProfile,
+    QuickStartResponse, Sack, Snack, TcpAo, Timestamps, Unknown, UserTimeout, WindowScale,
+};
 use std::fmt::{self, Display, Formatter};
 use std::net::SocketAddr;
 
@@ -165,8 +171,9 @@ impl Display for TcpSegment {
 /// option `malformed kind 5 len 7: ` and the reason.
 ///
 /// ```
+/// use tcpwire::option::Timestamps;
 /// use tcpwire::{ParseMode, TcpOption};
-/// assert_eq!(TcpOption::Timestamps { tsval: 1, tsecr: 0 }.to_string(), "TS val 1 ecr 0");
+/// assert_eq!(TcpOption::Timestamps(Timestamps { tsval: 1, tsecr: 0 }).to_string(), "TS val 1 ecr 0");
 /// let bad = TcpOption::parse_lossless(&[2, 3, 5])?;
 /// assert_eq!(
 ///     bad.to_string(),
@@ -179,21 +186,23 @@ impl Display for TcpOption {
         match self {
             TcpOption::Eol => f.write_str("eol"),
             TcpOption::Nop => f.write_str("nop"),
-            TcpOption::Mss { mss } => write!(f, "mss {mss}"),
-            TcpOption::WindowScale { shift } => write!(f, "wscale {shift}"),
+            TcpOption::Mss(Mss { mss }) => write!(f, "mss {mss}"),
+            TcpOption::WindowScale(WindowScale { shift }) => write!(f, "wscale {shift}"),
             TcpOption::SackPermitted => f.write_str("sackOK"),
-            TcpOption::Sack { blocks } => {
+            TcpOption::Sack(Sack { blocks }) => {
                 write!(f, "sack {} ", blocks.len())?;
                 for b in blocks {
                     write!(f, "{{{}:{}}}", b.left, b.right)?;
                 }
                 Ok(())
             }
-            TcpOption::Echo { info } => write!(f, "echo {info}"),
-            TcpOption::EchoReply { info } => write!(f, "echoreply {info}"),
-            TcpOption::Timestamps { tsval, tsecr } => write!(f, "TS val {tsval} ecr {tsecr}"),
+            TcpOption::Echo(Echo { info }) => write!(f, "echo {info}"),
+            TcpOption::EchoReply(EchoReply { info }) => write!(f, "echoreply {info}"),
+            TcpOption::Timestamps(Timestamps { tsval, tsecr }) => {
+                write!(f, "TS val {tsval} ecr {tsecr}")
+            }
             TcpOption::PocPermitted => f.write_str("pocOK"),
-            TcpOption::PocServiceProfile { start, end, filler } => {
+            TcpOption::PocServiceProfile(PocServiceProfile { start, end, filler }) => {
                 f.write_str("pocsp")?;
                 if *start {
                     f.write_str(" start")?;
@@ -206,31 +215,35 @@ impl Display for TcpOption {
                     bits => write!(f, " filler {bits}"),
                 }
             }
-            TcpOption::Cc { count } => write!(f, "cc {count}"),
-            TcpOption::CcNew { count } => write!(f, "ccnew {count}"),
-            TcpOption::CcEcho { count } => write!(f, "ccecho {count}"),
-            TcpOption::AltChecksumRequest { algorithm } => {
+            TcpOption::Cc(Cc { count }) => write!(f, "cc {count}"),
+            TcpOption::CcNew(CcNew { count }) => write!(f, "ccnew {count}"),
+            TcpOption::CcEcho(CcEcho { count }) => write!(f, "ccecho {count}"),
+            TcpOption::AltChecksumRequest(AltChecksumRequest { algorithm }) => {
                 if algorithm.is_known() {
                     write!(f, "altsum-req {}", algorithm.name())
                 } else {
                     write!(f, "altsum-req {}", algorithm.value())
                 }
             }
-            TcpOption::AltChecksumData { data } => {
+            TcpOption::AltChecksumData(AltChecksumData { data }) => {
                 f.write_str("altsum-data")?;
                 opt_hex(f, data)
             }
-            TcpOption::Md5Signature { digest } => {
+            TcpOption::Snack(Snack {
+                hole_offset,
+                hole_size,
+            }) => write!(f, "snack offset {hole_offset} size {hole_size}"),
+            TcpOption::Md5Signature(Md5Signature { digest }) => {
                 f.write_str("md5 ")?;
                 hex(f, digest)
             }
-            TcpOption::QuickStartResponse {
+            TcpOption::QuickStartResponse(QuickStartResponse {
                 reserved: before,
                 rate_request,
                 ttl_diff,
                 nonce,
                 nonce_reserved,
-            } => {
+            }) => {
                 write!(
                     f,
                     "qs-resp rate {rate_request} ttl-diff {ttl_diff} nonce 0x{nonce:08x}"
@@ -241,35 +254,37 @@ impl Display for TcpOption {
                     bits => write!(f, " nonce-reserved {bits}"),
                 }
             }
-            TcpOption::UserTimeout {
+            TcpOption::UserTimeout(UserTimeout {
                 granularity,
                 timeout,
-            } => match granularity {
+            }) => match granularity {
                 Granularity::Seconds => write!(f, "uto {timeout}sec"),
                 Granularity::Minutes => write!(f, "uto {timeout}min"),
             },
-            TcpOption::TcpAo {
+            TcpOption::TcpAo(TcpAo {
                 key_id,
                 rnext_key_id,
                 mac,
-            } => {
+            }) => {
                 write!(f, "tcp-ao keyid {key_id} rnextkeyid {rnext_key_id} mac ")?;
                 hex(f, mac)
             }
             TcpOption::Mptcp(m) => Display::fmt(m, f),
-            TcpOption::FastOpen { cookie } => fast_open(f, "tfo", cookie),
-            TcpOption::ExperimentalFastOpen { cookie, .. } => fast_open(f, "exp-tfo", cookie),
-            TcpOption::Eno { data } => {
+            TcpOption::FastOpen(FastOpen { cookie }) => fast_open(f, "tfo", cookie),
+            TcpOption::ExperimentalFastOpen(ExperimentalFastOpen { cookie, .. }) => {
+                fast_open(f, "exp-tfo", cookie)
+            }
+            TcpOption::Eno(Eno { data }) => {
                 f.write_str("eno")?;
                 opt_hex(f, data)
             }
             TcpOption::AccEcnOrder0(c) => accecn(f, 0, c),
             TcpOption::AccEcnOrder1(c) => accecn(f, 1, c),
-            TcpOption::Experiment { kind, exid, data } => {
+            TcpOption::Experiment(Experiment { kind, exid, data }) => {
                 write!(f, "exp-{kind} exid 0x{exid:04x}")?;
                 opt_hex(f, data)
             }
-            TcpOption::Unknown { kind, data } => {
+            TcpOption::Unknown(Unknown { kind, data }) => {
                 write!(f, "unknown-{kind}")?;
                 opt_hex(f, data)
             }
@@ -280,11 +295,11 @@ impl Display for TcpOption {
                 f.write_str(c.name())?;
                 opt_hex(f, c.body())
             }
-            TcpOption::Malformed {
+            TcpOption::Malformed(Malformed {
                 kind,
                 bytes,
                 reason,
-            } => {
+            }) => {
                 write!(f, "malformed kind {kind}")?;
                 if let Some(length) = bytes.get(1) {
                     write!(f, " len {length}")?;
@@ -341,21 +356,21 @@ impl Display for MptcpOption {
             MptcpOption::MpJoin(j) => mp_join(f, j),
             MptcpOption::Dss(d) => dss(f, d),
             MptcpOption::AddAddr(a) => add_addr(f, a),
-            MptcpOption::RemoveAddr {
+            MptcpOption::RemoveAddr(RemoveAddr {
                 reserved: bits,
                 address_ids,
-            } => {
+            }) => {
                 f.write_str("rem-addr id")?;
                 for id in address_ids.iter() {
                     write!(f, " {id}")?;
                 }
                 reserved(f, *bits)
             }
-            MptcpOption::MpPrio {
+            MptcpOption::MpPrio(MpPrio {
                 backup,
                 reserved: bits,
                 address_id,
-            } => {
+            }) => {
                 f.write_str(if *backup {
                     "prio backup"
                 } else {
@@ -366,26 +381,26 @@ impl Display for MptcpOption {
                 }
                 reserved(f, *bits)
             }
-            MptcpOption::MpFail {
+            MptcpOption::MpFail(MpFail {
                 reserved: bits,
                 dsn,
-            } => {
+            }) => {
                 write!(f, "fail seq {dsn}")?;
                 reserved(f, *bits)
             }
-            MptcpOption::MpFastclose {
+            MptcpOption::MpFastclose(MpFastclose {
                 reserved: bits,
                 receiver_key,
-            } => {
+            }) => {
                 f.write_str("fast-close key ")?;
                 hex(f, receiver_key)?;
                 reserved(f, *bits)
             }
-            MptcpOption::MpTcpRst {
+            MptcpOption::MpTcpRst(MpTcpRst {
                 reserved: bits,
                 transient,
                 reason,
-            } => {
+            }) => {
                 f.write_str("tcprst")?;
                 if *transient {
                     f.write_str(" transient")?;
@@ -397,18 +412,18 @@ impl Display for MptcpOption {
                 }
                 reserved(f, *bits)
             }
-            MptcpOption::MpExperimental { nibble, data } => {
+            MptcpOption::MpExperimental(MpExperimental { nibble, data }) => {
                 f.write_str("experimental")?;
                 if *nibble != 0 {
                     write!(f, " nibble {nibble}")?;
                 }
                 opt_hex(f, data)
             }
-            MptcpOption::Unassigned {
+            MptcpOption::Unassigned(Unassigned {
                 subtype,
                 nibble,
                 data,
-            } => {
+            }) => {
                 write!(f, "unknown-{subtype}")?;
                 if *nibble != 0 {
                     write!(f, " nibble {nibble}")?;

@@ -14,7 +14,10 @@
 //!
 //! Each connection carries a value of the caller's type `S` ([`Flow::state`]): analyses that
 //! need per-connection memory (MPTCP subflows, TCP-AO sequence number extensions) keep it
-//! there, and share the one table.
+//! there, and share the one table (the MPTCP analysis takes its part through `AsMut`, with
+//! `analysis::mptcp::MptcpAnalyzer::segment_in`, feature `analysis`). A segment whose options
+//! the capture cut still belongs to its connection: [`fixed_header`] gives what the table
+//! needs.
 //!
 //! ```
 //! use tcpwire::flow::{Endpoint, FlowTable, Side};
@@ -38,6 +41,7 @@
 //! # Ok::<(), tcpwire::Error>(())
 //! ```
 
+use crate::option::{Mss, WindowScale};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::net::IpAddr;
@@ -62,6 +66,38 @@ impl Endpoint {
     }
 }
 
+impl From<std::net::SocketAddr> for Endpoint {
+    fn from(a: std::net::SocketAddr) -> Self {
+        Self::new(a.ip(), a.port())
+    }
+}
+
+/// In human-readable formats, the `Display` form (`10.0.0.1:443`, `[2001:db8::1]:443`); in
+/// binary ones, the address and the port.
+impl serde::Serialize for Endpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            (self.addr, self.port).serialize(s)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Endpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            text.parse::<std::net::SocketAddr>()
+                .map(Endpoint::from)
+                .map_err(|e| serde::de::Error::custom(format!("endpoint {text:?}: {e}")))
+        } else {
+            let (addr, port) = <(IpAddr, u16)>::deserialize(d)?;
+            Ok(Endpoint::new(addr, port))
+        }
+    }
+}
+
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.addr {
@@ -72,8 +108,10 @@ impl fmt::Display for Endpoint {
 }
 
 /// Which side of a connection sent a segment: the client opened it (sent the first SYN, or
-/// the first segment seen when the capture starts mid-connection).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// the first segment seen when the capture starts mid-connection). In serde, `"client"` or
+/// `"server"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Side {
     /// The side that opened the connection.
     Client,
@@ -121,15 +159,13 @@ impl SynOptions {
         let mut s = SynOptions::default();
         for option in &header.options {
             match option {
-                TcpOption::Mss { mss } => s.mss = s.mss.or(Some(*mss)),
-                TcpOption::WindowScale { shift } => {
+                TcpOption::Mss(Mss { mss }) => s.mss = s.mss.or(Some(*mss)),
+                TcpOption::WindowScale(WindowScale { shift }) => {
                     s.window_scale = s.window_scale.or(Some(*shift))
                 }
                 TcpOption::SackPermitted => s.sack_permitted = true,
-                TcpOption::Timestamps { .. } => s.timestamps = true,
-                TcpOption::FastOpen { .. } | TcpOption::ExperimentalFastOpen { .. } => {
-                    s.fast_open = true
-                }
+                TcpOption::Timestamps(_) => s.timestamps = true,
+                TcpOption::FastOpen(_) | TcpOption::ExperimentalFastOpen(_) => s.fast_open = true,
                 TcpOption::Mptcp(MptcpOption::MpCapable(c)) => {
                     s.mp_capable = s.mp_capable.or(Some(*c))
                 }
@@ -160,6 +196,26 @@ pub struct HalfFlow {
     pub fin: bool,
     /// A RST was sent.
     pub rst: bool,
+}
+
+/// The fixed 20-byte header of a segment whose options the capture cut (the snap length), with
+/// no options: enough to file the segment under its connection, so that connection ids stay
+/// in step with a capture's full segments. `None` when even the fixed header is not there.
+///
+/// ```
+/// // A SYN whose options were cut after 26 bytes.
+/// let bytes = tcpwire::from_hex("c35001bb00000001000000008002faf0000000000204").unwrap();
+/// let header = tcpwire::flow::fixed_header(&bytes).unwrap();
+/// assert!(header.flags.syn() && header.options.is_empty());
+/// assert_eq!((header.src_port, header.dst_port), (50000, 443));
+/// ```
+pub fn fixed_header(segment: &[u8]) -> Option<TcpHeader> {
+    let mut fixed = [0u8; crate::header::FIXED_HEADER_LEN];
+    fixed.copy_from_slice(segment.get(..crate::header::FIXED_HEADER_LEN)?);
+    fixed[12] = (5 << 4) | (fixed[12] & 0x0f);
+    TcpHeader::parse_prefix(&fixed, crate::option::ParseMode::Lossless)
+        .ok()
+        .map(|(h, _)| h)
 }
 
 /// A connection id: its order of first appearance, from 0.
@@ -255,8 +311,27 @@ pub struct FlowTableStats {
 }
 
 /// The unordered pair of endpoints of a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Key(Endpoint, Endpoint);
+
+/// One write of the key's bytes: the hasher (SipHash, against flooding by chosen addresses)
+/// runs once over 36 bytes instead of once per field.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut bytes = [0u8; 36];
+        for (i, e) in [self.0, self.1].iter().enumerate() {
+            let at = i * 18;
+            match e.addr {
+                // IPv4 as its IPv4-mapped IPv6 form; should the same address come as such
+                // in IPv6 too, the two keys share a hash, and equality still tells them apart.
+                IpAddr::V4(a) => bytes[at..at + 16].copy_from_slice(&a.to_ipv6_mapped().octets()),
+                IpAddr::V6(a) => bytes[at..at + 16].copy_from_slice(&a.octets()),
+            }
+            bytes[at + 16..at + 18].copy_from_slice(&e.port.to_be_bytes());
+        }
+        state.write(&bytes);
+    }
+}
 
 impl Key {
     fn of(a: Endpoint, b: Endpoint) -> Self {
@@ -341,12 +416,25 @@ impl<S: Default> FlowTable<S> {
             self.stats.replaced += 1;
             self.remove(key);
         }
-        let new_flow = !self.flows.contains_key(&key);
-        if new_flow {
+        // One lookup of the key: room is made first only when the table is full and the key
+        // is not in it.
+        if self.flows.len() >= self.config.max_flows && !self.flows.contains_key(&key) {
             self.make_room(time_ns);
-            let id = self.next_id;
-            self.next_id += 1;
-            self.stats.opened += 1;
+        }
+        let mut new_flow = false;
+        let (next_id, stats, ids, by_age) = (
+            &mut self.next_id,
+            &mut self.stats,
+            &mut self.ids,
+            &mut self.by_age,
+        );
+        let flow = self.flows.entry(key).or_insert_with(|| {
+            new_flow = true;
+            let id = *next_id;
+            *next_id += 1;
+            stats.opened += 1;
+            ids.insert(id, key);
+            by_age.insert((time_ns, id));
             let mut flow = Flow {
                 id,
                 client: HalfFlow::default(),
@@ -357,13 +445,8 @@ impl<S: Default> FlowTable<S> {
             };
             flow.client.endpoint = Some(src);
             flow.server.endpoint = Some(dst);
-            self.ids.insert(id, key);
-            self.by_age.insert((time_ns, id));
-            self.flows.insert(key, flow);
-        }
-        let Some(flow) = self.flows.get_mut(&key) else {
-            unreachable!("the connection was found or inserted above")
-        };
+            flow
+        });
         if flow.last_seen_ns != time_ns {
             self.by_age.remove(&(flow.last_seen_ns, flow.id));
             flow.last_seen_ns = flow.last_seen_ns.max(time_ns);

@@ -42,7 +42,6 @@ use std::fmt;
 
 use crate::error::Error;
 use crate::header::{TcpHeader, TcpSegment, FIXED_HEADER_LEN};
-use crate::option::TcpOption;
 
 mod differential;
 mod wellformed;
@@ -225,21 +224,7 @@ fn check_json(header: &TcpHeader) -> Result<(), Mismatch> {
 }
 
 /// The element of a segment with this header at `offset` bytes from the header's start.
-///
-/// ```
-/// use tcpwire::harness::{locate, Location};
-/// let syn = tcpwire::from_hex(
-///     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
-/// ).unwrap();
-/// let header = tcpwire::TcpHeader::parse(&syn).unwrap();
-/// assert_eq!(locate(&header, 14), Location::Field("window"));
-/// assert_eq!(
-///     locate(&header, 27),
-///     Location::Option { index: 2, offset: 26, kind: 8, name: "timestamps" },
-/// );
-/// assert_eq!(locate(&header, 40), Location::Payload);
-/// ```
-pub fn locate(header: &TcpHeader, offset: usize) -> Location {
+pub(crate) fn locate(header: &TcpHeader, offset: usize) -> Location {
     const FIELDS: [(usize, &str); 10] = [
         (2, "src_port"),
         (4, "dst_port"),
@@ -273,28 +258,6 @@ pub fn locate(header: &TcpHeader, offset: usize) -> Location {
     } else {
         Location::Payload
     }
-}
-
-/// The options of `header` with the offset of each one's kind byte from the header's start.
-///
-/// ```
-/// use tcpwire::harness::options_with_offsets;
-/// let syn = tcpwire::from_hex(
-///     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
-/// ).unwrap();
-/// let header = tcpwire::TcpHeader::parse(&syn).unwrap();
-/// let offsets: Vec<usize> = options_with_offsets(&header).map(|(o, _)| o).collect();
-/// assert_eq!(offsets, [20, 24, 26, 36, 37]);
-/// ```
-pub fn options_with_offsets(header: &TcpHeader) -> impl Iterator<Item = (usize, &TcpOption)> {
-    header
-        .options
-        .iter()
-        .scan(FIXED_HEADER_LEN, |start, option| {
-            let offset = *start;
-            *start += option.encoded_len();
-            Some((offset, option))
-        })
 }
 
 #[cfg(feature = "capture")]
@@ -452,9 +415,14 @@ mod capture {
             for frame in reader {
                 match frame {
                     Ok(frame) => self.record(&frame),
+                    // An error that concerns one record is kept (the capture is not clean)
+                    // and reading goes on; a fatal one ends the capture.
                     Err(e) => {
+                        let fatal = e.is_fatal();
                         self.read_error = Some(e);
-                        break;
+                        if fatal {
+                            break;
+                        }
                     }
                 }
             }
@@ -604,5 +572,42 @@ mod tests {
         let mut other = lossless.clone();
         other.window = 1;
         assert!(check_strict(&lossless, Ok(other)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::*;
+    use crate::wire::options_with_offsets;
+
+    fn linux_syn() -> TcpHeader {
+        let syn = crate::from_hex(
+            "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
+        )
+        .unwrap();
+        TcpHeader::parse(&syn).unwrap()
+    }
+
+    #[test]
+    fn locate_names_fields_options_and_payload() {
+        let header = linux_syn();
+        assert_eq!(locate(&header, 14), Location::Field("window"));
+        assert_eq!(
+            locate(&header, 27),
+            Location::Option {
+                index: 2,
+                offset: 26,
+                kind: 8,
+                name: "timestamps"
+            },
+        );
+        assert_eq!(locate(&header, 40), Location::Payload);
+    }
+
+    #[test]
+    fn options_come_with_their_offsets() {
+        let header = linux_syn();
+        let offsets: Vec<usize> = options_with_offsets(&header).map(|(o, _)| o).collect();
+        assert_eq!(offsets, [20, 24, 26, 36, 37]);
     }
 }

@@ -1,20 +1,15 @@
 //! The TCP header and segment: [`TcpHeader`], [`TcpSegment`], [`Flags`], parsed and written
 //! side by side.
 
+use crate::option::Malformed;
 use std::fmt;
-use std::io::Write;
 
-use cookie_factory::bytes::{be_u16 as gen_u16, be_u32 as gen_u32, be_u8 as gen_u8};
-use cookie_factory::combinator::slice as gen_slice;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::{GenResult, SerializeFn, WriteContext};
 use serde::{Deserialize, Serialize};
 
 use crate::bytes::{hex_vec, InlineBytes};
 use crate::error::Error;
 use crate::option::{
-    gen_option, nop_slots, parse_options_into, OptionList, ParseMode, SackBlock, TcpOption,
-    MAX_OPTION_AREA,
+    nop_slots, parse_options_into, OptionList, ParseMode, TcpOption, MAX_OPTION_AREA,
 };
 
 /// The fixed part of a TCP header, in bytes.
@@ -423,12 +418,13 @@ impl TcpHeader {
     /// again or to drop).
     ///
     /// ```
+    /// use tcpwire::option::Mss;
     /// use tcpwire::{ParseMode, TcpHeader, TcpOption};
     /// let syn = tcpwire::from_hex("c35001bb0000000100000000600200000000000002040218").unwrap();
     /// let ack = tcpwire::from_hex("01bbc35000000002000000025010020000000000").unwrap();
     /// let mut header = TcpHeader::default();
     /// header.parse_in_place(&syn, ParseMode::Strict)?;
-    /// assert_eq!(header.options.as_slice(), &[TcpOption::Mss { mss: 536 }]);
+    /// assert_eq!(header.options.as_slice(), &[TcpOption::Mss(Mss { mss: 536 })]);
     /// header.parse_in_place(&ack, ParseMode::Strict)?;
     /// assert_eq!(header, TcpHeader::parse(&ack)?);
     /// # Ok::<(), tcpwire::Error>(())
@@ -498,7 +494,7 @@ impl TcpHeader {
         for (i, option) in self.options.iter().enumerate() {
             option.validate()?;
             let ends_list = matches!(option, TcpOption::Eol)
-                || matches!(option, TcpOption::Malformed { reason, .. } if reason.is_framing());
+                || matches!(option, TcpOption::Malformed(Malformed { reason, .. }) if reason.is_framing());
             if ends_list && i != last {
                 return Err(Error::Unencodable {
                     what: "option list",
@@ -533,40 +529,49 @@ impl TcpHeader {
     }
 
     /// Writes the header into `buf`, returning the number of bytes written: the same checks and
-    /// the same bytes as [`validate`](Self::validate) then [`gen_header`]. On an error, the
+    /// the same bytes as [`validate`](Self::validate) then [`gen_header`](crate::wire::gen_header). On an error, the
     /// first [`header_len`](Self::header_len) bytes of `buf` may have been written to.
     ///
-    /// Headers whose options are all of the kinds real traffic carries (EOL, NOP, MSS, window
-    /// scale, SACK permitted, SACK, timestamps) are checked and copied field by field into
-    /// `buf`; any other goes through `validate` and the generator.
+    /// Each option is checked by its kind's `validate` and written by its kind's writer, straight
+    /// into `buf` (the generator runs the same writers): in one pass for headers of the kinds
+    /// real traffic carries, else after [`validate`](Self::validate) has run in full.
     #[inline]
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        match self.write_common(buf) {
+        match self.write_direct(buf) {
             Some(written) => Ok(written),
-            None => self.write_generated(buf),
+            None => self.write_failed(buf),
         }
     }
 
-    /// [`write_to`](Self::write_to) through [`validate`](Self::validate) and [`gen_header`].
+    /// [`write_to`](Self::write_to) for any header: [`validate`](Self::validate), then every
+    /// option through its kind's writer.
     #[inline(never)]
-    fn write_generated(&self, buf: &mut [u8]) -> Result<usize, Error> {
+    fn write_failed(&self, buf: &mut [u8]) -> Result<usize, Error> {
         self.validate()?;
         let needed = self.header_len();
         let available = buf.len();
-        let dst = buf
+        let too_small = Error::BufferTooSmall { needed, available };
+        let (fixed, mut area) = buf
             .get_mut(..needed)
-            .ok_or(Error::BufferTooSmall { needed, available })?;
-        gen_into(gen_header(self), dst)?;
+            .and_then(|b| b.split_first_chunk_mut::<FIXED_HEADER_LEN>())
+            .ok_or(too_small.clone())?;
+        *fixed = self.fixed_bytes();
+        for option in &self.options {
+            area = option.write(area).ok_or(too_small.clone())?;
+        }
+        // `validate` checked that the padding fills what the options leave.
+        if area.len() == self.padding.len() {
+            area.copy_from_slice(&self.padding);
+        }
         Ok(needed)
     }
 
-    /// The direct path of [`write_to`](Self::write_to): writes the header when every option
-    /// is of a common kind and the header is one [`validate`](Self::validate) accepts, checking
-    /// that on the way, and returns its length. `None` when anything is out of the ordinary
-    /// (another kind, a value `validate` rejects, a buffer too small), possibly after writing
-    /// part of the header: the generator path then writes it or says precisely what is wrong.
+    /// Writes the header when every option is of a common kind and the header is one
+    /// [`validate`](Self::validate) accepts, checking that on the way (the same checks, in one
+    /// pass), and returns its length; `None` for anything else, possibly after writing part of
+    /// the header.
     #[inline]
-    fn write_common(&self, buf: &mut [u8]) -> Option<usize> {
+    fn write_direct(&self, buf: &mut [u8]) -> Option<usize> {
         if !(5..=15).contains(&self.data_offset) || self.reserved > 7 {
             return None;
         }
@@ -575,52 +580,13 @@ impl TcpHeader {
             .get_mut(..header_len)?
             .split_first_chunk_mut::<FIXED_HEADER_LEN>()?;
         *fixed = self.fixed_bytes();
-        // What `validate` checks, for these kinds: the options and padding fill the area
-        // exactly (no `put` past its end, and the padding takes what is left), EOL comes only
-        // last, padding only after an EOL, SACK has 1 to 4 blocks (the patterns below).
+        // What `validate` checks beyond each option: the options and padding fill the area
+        // exactly (no write past its end, and the padding takes what is left), EOL or a
+        // malformed option whose length cannot be trusted comes only last, padding only after
+        // an EOL.
         let mut options = self.options.iter();
         while let Some(option) = options.next() {
-            area = match option {
-                TcpOption::Nop => put(area, [1])?,
-                TcpOption::Eol if options.len() == 0 => put(area, [0])?,
-                TcpOption::Mss { mss } => {
-                    let [m0, m1] = mss.to_be_bytes();
-                    put(area, [2, 4, m0, m1])?
-                }
-                TcpOption::WindowScale { shift } => put(area, [3, 3, *shift])?,
-                TcpOption::SackPermitted => put(area, [4, 2])?,
-                TcpOption::Sack { blocks } => match blocks.as_slice() {
-                    // Unrolled: a loop over at most 4 blocks is not worth vectorizing.
-                    [a] => put(put(area, [5, 10])?, sack_block_bytes(a))?,
-                    [a, b] => put(
-                        put(put(area, [5, 18])?, sack_block_bytes(a))?,
-                        sack_block_bytes(b),
-                    )?,
-                    [a, b, c] => put(
-                        put(
-                            put(put(area, [5, 26])?, sack_block_bytes(a))?,
-                            sack_block_bytes(b),
-                        )?,
-                        sack_block_bytes(c),
-                    )?,
-                    [a, b, c, d] => put(
-                        put(
-                            put(
-                                put(put(area, [5, 34])?, sack_block_bytes(a))?,
-                                sack_block_bytes(b),
-                            )?,
-                            sack_block_bytes(c),
-                        )?,
-                        sack_block_bytes(d),
-                    )?,
-                    _ => return None,
-                },
-                TcpOption::Timestamps { tsval, tsecr } => {
-                    let values = (u64::from(*tsval) << 32) | u64::from(*tsecr);
-                    put(put(area, [8, 10])?, values.to_be_bytes())?
-                }
-                _ => return None,
-            };
+            area = option.write_common(area, options.as_slice().is_empty())?;
         }
         if area.len() != self.padding.len() {
             return None;
@@ -635,9 +601,9 @@ impl TcpHeader {
     }
 
     /// The fixed 20 bytes as stored (the data offset, reserved bits and flags packed as
-    /// [`gen_header`] packs them).
+    /// [`gen_header`](crate::wire::gen_header) packs them).
     #[inline(always)]
-    fn fixed_bytes(&self) -> [u8; FIXED_HEADER_LEN] {
+    pub(crate) fn fixed_bytes(&self) -> [u8; FIXED_HEADER_LEN] {
         let [sp0, sp1] = self.src_port.to_be_bytes();
         let [dp0, dp1] = self.dst_port.to_be_bytes();
         let [s0, s1, s2, s3] = self.seq.to_be_bytes();
@@ -670,20 +636,6 @@ impl TcpHeader {
             u1,
         ]
     }
-}
-
-/// A SACK block's 8 bytes: left edge, right edge.
-#[inline(always)]
-fn sack_block_bytes(block: &SackBlock) -> [u8; 8] {
-    ((u64::from(block.left) << 32) | u64::from(block.right)).to_be_bytes()
-}
-
-/// Writes `bytes` at the start of `out`, returning the rest of it (`None` when it is too short).
-#[inline(always)]
-fn put<const N: usize>(out: &mut [u8], bytes: [u8; N]) -> Option<&mut [u8]> {
-    let (dst, rest) = out.split_first_chunk_mut::<N>()?;
-    *dst = bytes;
-    Some(rest)
 }
 
 /// The fixed 20 bytes of a header, decoded, once the input is known to hold the whole header
@@ -782,39 +734,6 @@ impl FixedHeader {
     }
 }
 
-/// Runs a generator into a writer, mapping cookie-factory's error.
-fn gen_into<W: Write>(f: impl SerializeFn<W>, w: W) -> Result<(), Error> {
-    cookie_factory::gen_simple(f, w)
-        .map(|_| ())
-        .map_err(|e| Error::Unencodable {
-            what: "header",
-            detail: e.to_string(),
-        })
-}
-
-/// The generator for a header: writes it as stored, without checks (see
-/// [`TcpHeader::validate`]).
-pub fn gen_header<'a, W: Write + 'a>(h: &'a TcpHeader) -> impl SerializeFn<W> + 'a {
-    move |mut out: WriteContext<W>| -> GenResult<W> {
-        let offset_byte = (h.data_offset << 4) | ((h.reserved & 0x7) << 1) | (h.flags.0 >> 8) as u8;
-        out = gen_tuple((
-            gen_u16(h.src_port),
-            gen_u16(h.dst_port),
-            gen_u32(h.seq),
-            gen_u32(h.ack_number),
-            gen_u8(offset_byte),
-            gen_u8((h.flags.0 & 0xff) as u8),
-            gen_u16(h.window),
-            gen_u16(h.checksum),
-            gen_u16(h.urgent_pointer),
-        ))(out)?;
-        for option in &h.options {
-            out = gen_option(option)(out)?;
-        }
-        gen_slice(h.padding.as_slice())(out)
-    }
-}
-
 /// A TCP segment: its header and the payload after it.
 ///
 /// ```
@@ -875,7 +794,7 @@ impl TcpSegment {
     }
 
     /// Writes the segment into `buf`, returning the number of bytes written: the same checks
-    /// and bytes as [`TcpHeader::validate`] then [`gen_segment`]. On an error, the bytes where
+    /// and bytes as [`TcpHeader::validate`] then [`gen_segment`](crate::wire::gen_segment). On an error, the bytes where
     /// the header goes may have been written to.
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let needed = self.len();
@@ -892,9 +811,4 @@ impl TcpSegment {
         payload.copy_from_slice(&self.payload);
         Ok(needed)
     }
-}
-
-/// The generator for a segment: header as stored, then the payload.
-pub fn gen_segment<'a, W: Write + 'a>(s: &'a TcpSegment) -> impl SerializeFn<W> + 'a {
-    gen_tuple((gen_header(&s.header), gen_slice(&s.payload)))
 }

@@ -1,6 +1,8 @@
 //! The `tcpwire` command line: TCP segments of captures as NDJSON, hex to JSON and back,
 //! byte-exact round-trip checks, and option statistics. Run `tcpwire --help`.
 #![forbid(unsafe_code)]
+// Standard error is written through `cli::warn`, which never panics on a closed or full stream.
+#![deny(clippy::print_stderr, clippy::print_stdout)]
 
 mod cli;
 
@@ -20,8 +22,10 @@ struct Cli {
 }
 
 const EXIT_CODES: &str = "\
-Exit codes: 0 ok; 1 findings (mismatches, error lines, parse errors with --strict); 2 usage
-error, unreadable input, or a file that is not a capture. Errors go to standard error.";
+Exit codes: 0 ok (also when the reader of standard output went away, as under `head`); 1
+findings (mismatches, error lines, parse errors with --strict); 2 usage error, unreadable input,
+a file that is not a capture, or standard output that cannot be written (a full disk). Errors go
+to standard error; a closed standard error loses them and changes nothing else.";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -35,6 +39,8 @@ enum Command {
     Roundtrip(cli::roundtrip::Args),
     /// Count option kinds, MPTCP subtypes, malformed options, flags and bad checksums.
     Stats(cli::stats::Args),
+    /// One record per Multipath TCP connection: keys, subflows, HMAC and DSS checksum verdicts.
+    Mptcp(cli::mptcp::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,13 +51,14 @@ fn main() -> ExitCode {
         Command::Encode(args) => cli::codec::run_encode(args),
         Command::Roundtrip(args) => cli::roundtrip::run(args),
         Command::Stats(args) => cli::stats::run(args),
+        Command::Mptcp(args) => cli::mptcp::run(args),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         // The reader of our output went away (`| head`): stop quietly.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("tcpwire: writing output: {e}");
+            cli::warn(&format!("tcpwire: writing output: {e}"));
             ExitCode::from(Exit::BadInput as u8)
         }
     }

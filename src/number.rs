@@ -30,12 +30,6 @@ pub(crate) fn be_u16(input: &[u8]) -> IResult<&[u8], u16> {
     array(input).map(|(rest, b)| (rest, u16::from_be_bytes(b)))
 }
 
-/// A big-endian 24-bit number.
-#[inline(always)]
-pub(crate) fn be_u24(input: &[u8]) -> IResult<&[u8], u32> {
-    array(input).map(|(rest, [a, b, c])| (rest, u32::from_be_bytes([0, a, b, c])))
-}
-
 /// A big-endian 32-bit number.
 #[inline(always)]
 pub(crate) fn be_u32(input: &[u8]) -> IResult<&[u8], u32> {
@@ -66,13 +60,11 @@ mod tests {
             let input = &data[..end];
             let nom_u8: NomResult<'_, u8> = nom::number::complete::be_u8(input);
             let nom_u16: NomResult<'_, u16> = nom::number::complete::be_u16(input);
-            let nom_u24: NomResult<'_, u32> = nom::number::complete::be_u24(input);
             let nom_u32: NomResult<'_, u32> = nom::number::complete::be_u32(input);
             let nom_u64: NomResult<'_, u64> = nom::number::complete::be_u64(input);
             let nom_take: NomResult<'_, &[u8]> = nom::bytes::complete::take(3usize)(input);
             assert_eq!(be_u8(input), nom_u8, "{end}");
             assert_eq!(be_u16(input), nom_u16, "{end}");
-            assert_eq!(be_u24(input), nom_u24, "{end}");
             assert_eq!(be_u32(input), nom_u32, "{end}");
             assert_eq!(be_u64(input), nom_u64, "{end}");
             let ours = array::<3>(input).map(|(rest, a)| (rest, a.to_vec()));

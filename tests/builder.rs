@@ -1,6 +1,7 @@
 //! The builder: parse(build(list)) gives back the list in order (plus one EOL when padding is
 //! needed), the header is canonical, and lists that do not fit are refused.
 use quickcheck::{Arbitrary, Gen, QuickCheck};
+use tcpwire::option::UserTimeout;
 use tcpwire::{Error, Flags, Granularity, SackBlock, TcpHeader, TcpOption, TcpSegment};
 
 /// A list of 0..=10 well-formed options, sometimes ending with an EOL; about half fit in 40
@@ -144,10 +145,10 @@ fn option_helpers_make_the_options_they_name() {
         .sack(&blocks)
         .fast_open(&[])
         .fast_open(&[0xde, 0xad, 0xbe, 0xef])
-        .option(TcpOption::UserTimeout {
+        .option(TcpOption::UserTimeout(UserTimeout {
             granularity: Granularity::Minutes,
             timeout: 5,
-        })
+        }))
         .build()
         .unwrap();
     let bytes = header.to_bytes().unwrap();

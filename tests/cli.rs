@@ -7,6 +7,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use tcpwire::option::{Malformed, Unknown};
 
 use serde_json::Value;
 use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated};
@@ -366,9 +367,13 @@ fn pcap_prints_one_line_per_library_tcp_segment_with_the_library_header() {
                         lib.frame
                     );
                     if lib.truncated {
-                        assert!(line["checksum_ok"].is_null());
+                        assert_eq!(line["checksum"], "not_checkable");
                     } else {
-                        assert!(line["checksum_ok"].is_boolean());
+                        let verdict = line["checksum"].as_str().unwrap();
+                        assert!(
+                            ["ok", "offload", "zero", "bad"].contains(&verdict),
+                            "{verdict}"
+                        );
                     }
                     let ts = line["timestamp"].as_str().unwrap();
                     let (secs, nanos) = ts.split_once('.').unwrap();
@@ -421,7 +426,7 @@ fn pcap_known_frames() {
     );
     assert_eq!(syn["header"]["options"][4]["shift"], 6);
     assert_eq!(syn["header"]["options"][2]["tsval"], 4294923497u64);
-    assert_eq!(syn["checksum_ok"], true);
+    assert_eq!(syn["checksum"], "ok");
     assert_eq!(syn["payload_len"], 0);
     assert!(syn.get("malformed").is_none());
     assert_eq!(lines[3]["payload_len"], 104);
@@ -439,7 +444,7 @@ fn pcap_known_frames() {
     let frame4 = run.lines().into_iter().find(|l| l["frame"] == 4).unwrap();
     assert_eq!(frame4["truncated"], true);
     assert_eq!(frame4["payload_len"], 84);
-    assert!(frame4["checksum_ok"].is_null());
+    assert_eq!(frame4["checksum"], "not_checkable");
     assert_eq!(frame4["header"]["src_port"], 25);
 }
 
@@ -457,17 +462,21 @@ fn pcap_checksums_agree_with_wireshark() {
         if lines.iter().any(|l| l.get("error").is_some()) {
             continue; // Wireshark counts segments this crate refuses.
         }
-        let bad = lines.iter().filter(|l| l["checksum_ok"] == false).count() as u64;
+        // Wireshark calls every checksum that is not right bad: offload and zero included.
+        let bad = lines
+            .iter()
+            .filter(|l| !["ok", "not_checkable"].contains(&l["checksum"].as_str().unwrap()))
+            .count() as u64;
         assert_eq!(Some(&bad), manifest.get(name), "{name}: bad checksums");
         compared += 1;
     }
     assert!(compared > 35, "compared {compared} files");
     // The good/bad pairs, IPv6 with a Home Address option and with a type 0 routing header too.
     for pair in ["ip4-tcp", "ip6-tcp", "ip6-hoa-tcp", "ip6-route0-tcp"] {
-        for (quality, ok) in [("good", true), ("bad", false)] {
+        for (quality, verdict) in [("good", "ok"), ("bad", "bad")] {
             let lines = &by_file[&format!("zeek__{pair}-{quality}-chksum.pcap")];
             assert_eq!(lines.len(), 1);
-            assert_eq!(lines[0]["checksum_ok"], ok, "{pair} {quality}");
+            assert_eq!(lines[0]["checksum"], verdict, "{pair} {quality}");
         }
     }
 }
@@ -594,7 +603,10 @@ fn a_truncated_capture_keeps_earlier_frames_and_reports_the_cut() {
     assert_eq!(error["frame"], frames_read + 1);
     assert_eq!(
         error["error"],
-        format!("capture truncated in the record after frame {frames_read}")
+        format!(
+            "capture truncated at byte {}, in the record after frame {frames_read}",
+            bytes.len() * 2 / 3
+        )
     );
     assert!(
         run.stderr
@@ -649,7 +661,7 @@ fn strict_reports_every_malformed_option_that_lossless_keeps() {
             let mut offset = 20;
             let mut malformed = Vec::new();
             for option in &header.options {
-                if let TcpOption::Malformed { kind, reason, .. } = option {
+                if let TcpOption::Malformed(Malformed { kind, reason, .. }) = option {
                     malformed.push(serde_json::json!({
                         "kind": kind, "offset": offset, "problem": reason.name(), "reason": reason.to_string()
                     }));
@@ -714,10 +726,10 @@ fn strict_and_lossless_on_a_generated_capture() {
     let run = tcpwire(&["pcap", path_str(&path)], None);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines = run.lines();
-    assert_eq!(lines[0]["checksum_ok"], true);
+    assert_eq!(lines[0]["checksum"], "ok");
     assert_eq!(lines[0]["timestamp"], "1700000000.250000000");
     assert_eq!(lines[0]["src"], "192.0.2.1");
-    assert_eq!(lines[1]["checksum_ok"], true);
+    assert_eq!(lines[1]["checksum"], "ok");
     assert_eq!(
         lines[1]["malformed"],
         serde_json::json!([{
@@ -1008,7 +1020,7 @@ fn stats_counts_match_the_library() {
             for option in &header.options {
                 let len = option.encoded_len();
                 match option {
-                    TcpOption::Malformed { kind, reason, .. } => {
+                    TcpOption::Malformed(Malformed { kind, reason, .. }) => {
                         *malformed
                             .entry((u64::from(*kind), reason.name().into()))
                             .or_default() += 1;
@@ -1025,7 +1037,7 @@ fn stats_counts_match_the_library() {
                                 .or_default() += 1;
                         }
                         let name = match option {
-                            TcpOption::Unknown { kind, .. } => {
+                            TcpOption::Unknown(Unknown { kind, .. }) => {
                                 TcpOptionKind::from_value(*kind).name()
                             }
                             other => other.name(),
@@ -1110,15 +1122,23 @@ fn stats_counts_match_the_library() {
     let mut pcap_args = vec!["pcap"];
     pcap_args.extend(files.iter().map(|p| path_str(p)));
     let lines = tcpwire(&pcap_args, None).lines();
-    let count = |v: Value| {
+    let count = |v: &str| {
         lines
             .iter()
-            .filter(|l| l.get("checksum_ok") == Some(&v))
+            .filter(|l| l.get("checksum") == Some(&Value::from(v)))
             .count()
     };
-    assert_eq!(stats["checksums"]["bad"], count(Value::Bool(false)));
-    assert_eq!(stats["checksums"]["good"], count(Value::Bool(true)));
-    assert_eq!(stats["checksums"]["unknown"], count(Value::Null));
+    for verdict in ["ok", "offload", "zero", "bad", "not_checkable"] {
+        assert_eq!(stats["checksums"][verdict], count(verdict), "{verdict}");
+    }
+    assert!(count("offload") > 0 && count("ok") > 0);
+    // --strict-checksums counts offload as bad.
+    let mut strict_args = args.clone();
+    strict_args.push("--strict-checksums");
+    let strict: Value = serde_json::from_str(&tcpwire(&strict_args, None).stdout).unwrap();
+    assert_eq!(strict["checksums"]["offload"], 0);
+    assert_eq!(strict["checksums"]["bad"], count("bad") + count("offload"));
+    assert_eq!(strict["checksums"]["ok"], count("ok"));
 
     // The table form shows the same numbers.
     args.retain(|a| *a != "--json");
@@ -1143,4 +1163,31 @@ fn stats_counts_match_the_library() {
         "{}",
         table.stdout
     );
+}
+
+#[test]
+fn encode_fit_fits_the_data_offset_to_edited_options() {
+    let bare = "0050c35000000001000000025010ffff00000000";
+    let decoded = tcpwire(&["decode", bare], None);
+    assert_eq!(decoded.code, 0);
+    let edited = decoded.stdout.replace(
+        r#""options":[]"#,
+        r#""options":[{"kind":2,"type":"mss","mss":1460},{"kind":4,"type":"sack_permitted"}]"#,
+    );
+    assert_ne!(edited, decoded.stdout);
+    // Without --fit the data offset still says 5: a finding naming the fix.
+    let plain = tcpwire(&["encode"], Some(edited.clone().into_bytes()));
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    assert!(plain.stderr.contains("fit_data_offset"), "{}", plain.stderr);
+    // With --fit: data offset 7, MSS, SACK permitted, EOL and zero padding.
+    let fitted = tcpwire(&["encode", "--fit"], Some(edited.into_bytes()));
+    assert_eq!(fitted.code, 0, "{}", fitted.stderr);
+    assert_eq!(
+        fitted.stdout.trim(),
+        "0050c35000000001000000027010ffff00000000020405b404020000"
+    );
+    let back =
+        tcpwire::TcpSegment::parse(&tcpwire::from_hex(fitted.stdout.trim()).unwrap()).unwrap();
+    assert_eq!(back.header.mss(), Some(1460));
+    assert!(back.header.sack_permitted());
 }

@@ -356,7 +356,7 @@ fn corpus_segments_parse_alike_and_round_trip_through_codecs() {
     let declining = (2..=255u8).fold(Parser::new(), |p, k| p.with_option_codec(k, Decline));
     let declining = (0..16u8).fold(declining, |p, s| p.with_mptcp_codec(s, Decline));
     let taking = (2..=255u8)
-        .filter(|k| !tcpwire::is_decoded_kind(*k))
+        .filter(|k| !tcpwire::wire::is_decoded_kind(*k))
         .fold(Parser::new(), |p, k| p.with_option_codec(k, Raw("raw")))
         .with_mptcp_codec(MptcpSubtype::Dss, Raw("dss"));
     let (mut segments, mut customs) = (0usize, 0usize);

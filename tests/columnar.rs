@@ -123,15 +123,15 @@ fn typed_columns_agree_with_the_parsed_headers() {
                 let h = TcpHeader::parse_lossless(header_bytes.value(i)).unwrap();
                 let first = |f: &dyn Fn(&TcpOption) -> Option<u32>| h.options.iter().find_map(f);
                 let expected_mss = first(&|o| match o {
-                    TcpOption::Mss { mss } => Some(u32::from(*mss)),
+                    TcpOption::Mss(v) => Some(u32::from(v.mss)),
                     _ => None,
                 });
                 let expected_shift = first(&|o| match o {
-                    TcpOption::WindowScale { shift } => Some(u32::from(*shift)),
+                    TcpOption::WindowScale(v) => Some(u32::from(v.shift)),
                     _ => None,
                 });
                 let expected_tsval = first(&|o| match o {
-                    TcpOption::Timestamps { tsval, .. } => Some(*tsval),
+                    TcpOption::Timestamps(v) => Some(v.tsval),
                     _ => None,
                 });
                 let get = |a: &dyn Fn(usize) -> Option<u32>| a(i);
@@ -181,13 +181,12 @@ fn mptcp_options_hold_the_typed_fields_of_every_mptcp_option() {
                     continue;
                 }
                 let h = TcpHeader::parse_lossless(header_bytes.value(i)).unwrap();
-                let expected: Vec<(usize, &MptcpOption)> =
-                    tcpwire::harness::options_with_offsets(&h)
-                        .filter_map(|(offset, o)| match o {
-                            TcpOption::Mptcp(m) => Some((offset, m)),
-                            _ => None,
-                        })
-                        .collect();
+                let expected: Vec<(usize, &MptcpOption)> = tcpwire::wire::options_with_offsets(&h)
+                    .filter_map(|(offset, o)| match o {
+                        TcpOption::Mptcp(m) => Some((offset, m)),
+                        _ => None,
+                    })
+                    .collect();
                 let elements = list.value(i);
                 let elements = elements.as_struct();
                 assert_eq!(elements.len(), expected.len());

@@ -6,6 +6,11 @@ mod common;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
+use tcpwire::mptcp::MpTcpRst;
+use tcpwire::option::{
+    AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, Experiment, ExperimentalFastOpen,
+    FastOpen, Malformed, Md5Signature, Mss, PocServiceProfile, TcpAo, Unknown, WindowScale,
+};
 
 use quickcheck::{QuickCheck, TestResult};
 use tcpwire::mptcp::{AddAddr, Dss, MpCapable, MpCapableFlags, MpJoin, MptcpOption};
@@ -122,77 +127,77 @@ fn display_header_fields_shown_when_not_zero() {
 fn display_options() {
     let cases: Vec<(TcpOption, &str)> = vec![
         (TcpOption::Eol, "eol"),
-        (TcpOption::Echo { info: 5 }, "echo 5"),
-        (TcpOption::EchoReply { info: 6 }, "echoreply 6"),
-        (TcpOption::Cc { count: 1 }, "cc 1"),
-        (TcpOption::CcNew { count: 2 }, "ccnew 2"),
-        (TcpOption::CcEcho { count: 3 }, "ccecho 3"),
+        (TcpOption::Echo(Echo { info: 5 }), "echo 5"),
+        (TcpOption::EchoReply(EchoReply { info: 6 }), "echoreply 6"),
+        (TcpOption::Cc(Cc { count: 1 }), "cc 1"),
+        (TcpOption::CcNew(CcNew { count: 2 }), "ccnew 2"),
+        (TcpOption::CcEcho(CcEcho { count: 3 }), "ccecho 3"),
         (TcpOption::PocPermitted, "pocOK"),
         (
-            TcpOption::PocServiceProfile {
+            TcpOption::PocServiceProfile(PocServiceProfile {
                 start: true,
                 end: false,
                 filler: 0,
-            },
+            }),
             "pocsp start",
         ),
         (
-            TcpOption::AltChecksumRequest {
+            TcpOption::AltChecksumRequest(AltChecksumRequest {
                 algorithm: AltChecksumAlgorithm::Fletcher8,
-            },
+            }),
             "altsum-req fletcher_8bit",
         ),
         (
-            TcpOption::Md5Signature { digest: [0xab; 16] },
+            TcpOption::Md5Signature(Md5Signature { digest: [0xab; 16] }),
             "md5 0xabababababababababababababababab",
         ),
         (
-            TcpOption::TcpAo {
+            TcpOption::TcpAo(TcpAo {
                 key_id: 1,
                 rnext_key_id: 2,
                 mac: InlineBytes::from_slice(&[0xde, 0xad]).unwrap(),
-            },
+            }),
             "tcp-ao keyid 1 rnextkeyid 2 mac 0xdead",
         ),
         (
-            TcpOption::FastOpen {
+            TcpOption::FastOpen(FastOpen {
                 cookie: InlineBytes::new(),
-            },
+            }),
             "tfo cookiereq",
         ),
         (
-            TcpOption::FastOpen {
+            TcpOption::FastOpen(FastOpen {
                 cookie: InlineBytes::from_slice(&[1, 2, 3, 4]).unwrap(),
-            },
+            }),
             "tfo cookie 0x01020304",
         ),
         (
-            TcpOption::ExperimentalFastOpen {
+            TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
                 kind: 254,
                 cookie: InlineBytes::new(),
-            },
+            }),
             "exp-tfo cookiereq",
         ),
         (
-            TcpOption::Experiment {
+            TcpOption::Experiment(Experiment {
                 kind: 253,
                 exid: 0x1234,
                 data: InlineBytes::from_slice(&[9]).unwrap(),
-            },
+            }),
             "exp-253 exid 0x1234 0x09",
         ),
         (
-            TcpOption::Unknown {
+            TcpOption::Unknown(Unknown {
                 kind: 253,
                 data: InlineBytes::from_slice(&[0xca, 0xfe]).unwrap(),
-            },
+            }),
             "unknown-253 0xcafe",
         ),
         (
-            TcpOption::Unknown {
+            TcpOption::Unknown(Unknown {
                 kind: 200,
                 data: InlineBytes::new(),
-            },
+            }),
             "unknown-200",
         ),
         (TcpOption::parse(&[28, 4, 0x80, 5]).unwrap(), "uto 5min"),
@@ -285,11 +290,11 @@ fn display_mptcp_options() {
             "mptcp tcprst transient reason lack_of_resources",
         ),
         (
-            MptcpOption::MpTcpRst {
+            MptcpOption::MpTcpRst(MpTcpRst {
                 reserved: 5,
                 transient: false,
                 reason: TcpRstReason::from(200),
-            },
+            }),
             "mptcp tcprst reason 200 reserved 5",
         ),
     ];
@@ -358,8 +363,8 @@ fn mptcp_types_convert_to_options() {
         assert_eq!(TcpOption::from(m), option);
     }
     assert_eq!(
-        MptcpOption::try_from(TcpOption::Mss { mss: 1 }),
-        Err(TcpOption::Mss { mss: 1 })
+        MptcpOption::try_from(TcpOption::Mss(Mss { mss: 1 })),
+        Err(TcpOption::Mss(Mss { mss: 1 }))
     );
     let block = SackBlock { left: 1, right: 2 };
     assert_eq!(TcpOption::from(block).to_string(), "sack 1 {1:2}");
@@ -392,7 +397,7 @@ fn try_from_bytes_is_strict_parse() {
 
     assert_eq!(
         TcpOption::try_from(&[3u8, 3, 7][..]),
-        Ok(TcpOption::WindowScale { shift: 7 })
+        Ok(TcpOption::WindowScale(WindowScale { shift: 7 }))
     );
     assert!(matches!(
         TcpOption::try_from(&[3u8, 3, 7, 1][..]),
@@ -561,11 +566,11 @@ fn accessors_first_occurrence_wins_and_malformed_is_skipped() {
     let mut h = TcpHeader::default();
     h.set_options([
         TcpOption::parse_lossless(&[2, 3, 9]).unwrap(), // malformed MSS: not an MSS
-        TcpOption::Mss { mss: 1000 },
-        TcpOption::Mss { mss: 2000 },
-        TcpOption::FastOpen {
+        TcpOption::Mss(Mss { mss: 1000 }),
+        TcpOption::Mss(Mss { mss: 2000 }),
+        TcpOption::FastOpen(FastOpen {
             cookie: InlineBytes::from_slice(&[1, 2, 3, 4]).unwrap(),
-        },
+        }),
         TcpOption::parse(&[28, 4, 0x80, 2]).unwrap(),
     ])
     .unwrap();
@@ -577,7 +582,7 @@ fn accessors_first_occurrence_wins_and_malformed_is_skipped() {
 
     let mut h = TcpHeader::default();
     h.set_options([
-        TcpOption::Md5Signature { digest: [3; 16] },
+        TcpOption::Md5Signature(Md5Signature { digest: [3; 16] }),
         TcpOption::parse(&[29, 6, 1, 2, 0xaa, 0xbb]).unwrap(),
     ])
     .unwrap();
@@ -600,8 +605,7 @@ fn accessors_first_occurrence_wins_and_malformed_is_skipped() {
 #[test]
 fn fit_data_offset_after_editing() {
     let mut h = TcpHeader::parse(&hex(LINUX_SYN)).unwrap();
-    h.options
-        .retain(|o| !matches!(o, TcpOption::Timestamps { .. }));
+    h.options.retain(|o| !matches!(o, TcpOption::Timestamps(_)));
     let err = h.to_bytes().unwrap_err();
     assert!(matches!(err, Error::OptionAreaMismatch { .. }));
     assert!(err.to_string().contains("fit_data_offset"), "{err}");
@@ -638,7 +642,7 @@ fn set_options_too_long_leaves_the_header_unchanged() {
 #[test]
 fn set_options_keeps_a_trailing_eol_and_refuses_padding_after_a_framing_error() {
     let mut h = TcpHeader::default();
-    h.set_options([TcpOption::Mss { mss: 1 }, TcpOption::Eol])
+    h.set_options([TcpOption::Mss(Mss { mss: 1 }), TcpOption::Eol])
         .unwrap();
     assert_eq!(h.options.len(), 2);
     assert_eq!(h.padding.as_slice(), &[0, 0, 0]);
@@ -646,14 +650,14 @@ fn set_options_keeps_a_trailing_eol_and_refuses_padding_after_a_framing_error() 
     h.set_options([]).unwrap();
     assert_eq!((h.data_offset, h.options.len(), h.padding.len()), (5, 0, 0));
 
-    let overrun = TcpOption::Malformed {
+    let overrun = TcpOption::Malformed(Malformed {
         kind: 5,
         bytes: InlineBytes::from_slice(&[5, 30, 1]).unwrap(),
         reason: MalformedReason::Overrun {
             length: 30,
             available: 3,
         },
-    };
+    });
     let before = h.clone();
     assert!(matches!(
         h.set_options([overrun.clone()]),
@@ -661,14 +665,14 @@ fn set_options_keeps_a_trailing_eol_and_refuses_padding_after_a_framing_error() 
     ));
     assert_eq!(h, before);
     // When it happens to end on a 4-byte boundary, it stays last.
-    let padded = TcpOption::Malformed {
+    let padded = TcpOption::Malformed(Malformed {
         kind: 5,
         bytes: InlineBytes::from_slice(&[5, 30, 1, 2]).unwrap(),
         reason: MalformedReason::Overrun {
             length: 30,
             available: 4,
         },
-    };
+    });
     h.set_options([padded.clone()]).unwrap();
     assert_eq!(h.options.as_slice(), &[padded]);
     assert_eq!(

@@ -121,3 +121,56 @@ fn syn_options_are_kept_per_side() {
     assert_eq!(flow.server.syn.as_ref().unwrap().mss, Some(1400));
     assert_eq!(flow.endpoints(), (Some(c), Some(s)));
 }
+
+#[test]
+fn endpoints_and_sides_in_serde() {
+    use tcpwire::flow::{Endpoint, Side};
+    let v4 = Endpoint::new([10, 0, 0, 1].into(), 443);
+    let v6 = Endpoint::new("2001:db8::1".parse().unwrap(), 80);
+    assert_eq!(serde_json::to_string(&v4).unwrap(), "\"10.0.0.1:443\"");
+    assert_eq!(serde_json::to_string(&v6).unwrap(), "\"[2001:db8::1]:80\"");
+    for e in [v4, v6] {
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<Endpoint>(&json).unwrap(), e);
+        let bin = postcard::to_stdvec(&e).unwrap();
+        assert_eq!(postcard::from_bytes::<Endpoint>(&bin).unwrap(), e);
+    }
+    let err = serde_json::from_str::<Endpoint>("\"10.0.0.1\"").unwrap_err();
+    assert!(err.to_string().contains("endpoint \"10.0.0.1\""), "{err}");
+    assert_eq!(serde_json::to_string(&Side::Server).unwrap(), "\"server\"");
+}
+
+#[test]
+fn fixed_header_files_a_cut_segment_under_its_connection() {
+    use tcpwire::flow::{fixed_header, Endpoint, FlowTable};
+    let client = Endpoint::new([10, 0, 0, 1].into(), 50000);
+    let server = Endpoint::new([10, 0, 0, 2].into(), 443);
+    let syn = TcpHeader::builder()
+        .seq(7)
+        .syn()
+        .mss(1460)
+        .sack_permitted()
+        .build()
+        .unwrap();
+    let bytes = syn.to_bytes().unwrap();
+    // Cut inside the options: no full header, but the fixed one.
+    let cut = fixed_header(&bytes[..22]).expect("the fixed header");
+    assert_eq!((cut.seq, cut.flags, cut.options.len()), (7, syn.flags, 0));
+    assert!(fixed_header(&bytes[..19]).is_none());
+    let mut table: FlowTable = FlowTable::default();
+    let a = table.observe(0, client, server, &cut, 0);
+    let b = table.observe(
+        1,
+        server,
+        client,
+        &TcpHeader::builder()
+            .seq(9)
+            .ack_number(8)
+            .syn()
+            .ack()
+            .build()
+            .unwrap(),
+        0,
+    );
+    assert_eq!((a.id, b.id, b.relative_ack), (0, 0, Some(1)));
+}

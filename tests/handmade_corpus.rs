@@ -10,6 +10,8 @@ mod common;
 mod make_corpus;
 
 use std::path::{Path, PathBuf};
+use tcpwire::mptcp::{MpPrio, MpTcpRst, Unassigned};
+use tcpwire::option::{Experiment, ExperimentalFastOpen, Malformed, Unknown, WindowScale};
 
 use tcpwire::mptcp::{AddAddr, Dss, MptcpOption};
 use tcpwire::{Flags, MalformedReason, ParseMode, TcpOption, TcpRstReason, TcpSegment};
@@ -61,11 +63,15 @@ fn regenerated_captures_equal_the_committed_ones() {
 /// kinds, the form for MPTCP, the reason for malformed options.
 fn describe(o: &TcpOption) -> String {
     let name = match o {
-        TcpOption::Unknown { kind, .. } => format!("unknown({kind})"),
-        TcpOption::Experiment { kind, exid, .. } => format!("experiment({kind},{exid:#06x})"),
-        TcpOption::ExperimentalFastOpen { kind, .. } => format!("experimental_fast_open({kind})"),
+        TcpOption::Unknown(Unknown { kind, .. }) => format!("unknown({kind})"),
+        TcpOption::Experiment(Experiment { kind, exid, .. }) => {
+            format!("experiment({kind},{exid:#06x})")
+        }
+        TcpOption::ExperimentalFastOpen(ExperimentalFastOpen { kind, .. }) => {
+            format!("experimental_fast_open({kind})")
+        }
         TcpOption::Mptcp(m) => format!("mptcp.{}", describe_mptcp(m)),
-        TcpOption::Malformed { kind, reason, .. } => {
+        TcpOption::Malformed(Malformed { kind, reason, .. }) => {
             let reason = match reason {
                 MalformedReason::MissingLength => "missing_length".to_string(),
                 MalformedReason::LengthBelowTwo { length } => format!("length_below_two({length})"),
@@ -134,7 +140,7 @@ fn describe_mptcp(m: &MptcpOption) -> String {
             }
             s
         }
-        MptcpOption::Unassigned { subtype, .. } => format!("unassigned({subtype})"),
+        MptcpOption::Unassigned(Unassigned { subtype, .. }) => format!("unassigned({subtype})"),
         other => other.name().to_string(),
     }
 }
@@ -196,7 +202,7 @@ const OPTIONS_ALL_KINDS: &[&str] = &[
     "experimental_fast_open(253)/8",
     "unknown(16)/2 unknown(17)/3 unknown(18)/3 unknown(24)/4 unknown(25)/2 unknown(26)/5 eol/1",
     "unknown(20)/4 unknown(22)/2 unknown(23)/2 unknown(31)/2 unknown(32)/3 unknown(33)/4 eol/1 pad:0000",
-    "unknown(70)/6 unknown(173)/2 unknown(200)/10 unknown(21)/6",
+    "unknown(70)/6 unknown(173)/2 unknown(200)/10 snack/6",
     "unknown(77)/4 unknown(76)/9 eol/1 pad:0000",
     "unknown(78)/16",
     "",
@@ -449,7 +455,7 @@ fn options_all_kinds_frame_by_frame() {
         .options
         .iter()
         .map(|o| match o {
-            TcpOption::WindowScale { shift } => *shift,
+            TcpOption::WindowScale(WindowScale { shift }) => *shift,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -461,11 +467,11 @@ fn mptcp_v0_frame_by_frame() {
     let s = check_file("mptcp-v0.pcap", MPTCP_V0, ParseMode::Strict);
     assert!(matches!(
         s[12].header.options[0],
-        TcpOption::Mptcp(MptcpOption::MpPrio {
+        TcpOption::Mptcp(MptcpOption::MpPrio(MpPrio {
             backup: true,
             address_id: Some(2),
             ..
-        })
+        }))
     ));
 }
 
@@ -499,18 +505,18 @@ fn mptcp_v1_frame_by_frame() {
     assert!(truncated_hmac.is_some());
     // MP_TCPRST reasons 0..=7 in frames 60..=67, then 255 with U V W T set.
     for (i, frame) in (60..=67).enumerate() {
-        let MptcpOption::MpTcpRst { reason, .. } = mptcp(frame, 0) else {
+        let MptcpOption::MpTcpRst(MpTcpRst { reason, .. }) = mptcp(frame, 0) else {
             panic!("frame {frame}")
         };
         assert_eq!(reason.value(), i as u8);
     }
     assert_eq!(
         mptcp(68, 0),
-        MptcpOption::MpTcpRst {
+        MptcpOption::MpTcpRst(MpTcpRst {
             reserved: 0b111,
             transient: true,
             reason: TcpRstReason::from_value(255),
-        }
+        })
     );
     // REMOVE_ADDR with 37 IDs fills the whole option area.
     assert_eq!(s[54].header.data_offset, 15);

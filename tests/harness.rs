@@ -2,6 +2,7 @@
 //! catches a wrong decoder or encoder with a report that says where.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use tcpwire::option::Mss;
 
 use tcpwire::harness::{
     check_roundtrip, check_wellformed, Difference, Differential, Field, GenConfig, Kinds, Location,
@@ -476,7 +477,7 @@ fn captures_can_be_compared() {
     let report = diff.check_capture("corpus/tcp-ipv4-sack.pcap").unwrap();
     eprintln!("{}", report.to_string().lines().next().unwrap());
     assert!(report.checked > 10 && report.is_clean(), "{report}");
-    let options = TcpOption::Mss { mss: 1460 };
+    let options = TcpOption::Mss(Mss { mss: 1460 });
     assert_eq!(
         Field::Mss.of(&TcpSegment::builder().option(options).build().unwrap()),
         Value::Number(1460)

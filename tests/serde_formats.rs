@@ -7,6 +7,7 @@ use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tcpwire::mptcp::{Dss, DssMapping, MpJoin};
+use tcpwire::option::{Mss, Timestamps, UserTimeout};
 use tcpwire::{
     AccEcnCounters, CustomOption, Flags, LengthSet, MalformedReason, MptcpOption, TcpHeader,
     TcpOption, TcpSegment,
@@ -181,7 +182,7 @@ fn small_types_in_every_format() {
 
 #[test]
 fn human_readable_shape_is_the_documented_one() {
-    let ts = TcpOption::Timestamps { tsval: 1, tsecr: 2 };
+    let ts = TcpOption::Timestamps(Timestamps { tsval: 1, tsecr: 2 });
     assert_eq!(
         serde_json::to_string(&ts).unwrap(),
         r#"{"kind":8,"type":"timestamps","tsval":1,"tsecr":2}"#
@@ -197,7 +198,7 @@ fn human_readable_shape_is_the_documented_one() {
         r#"{"subtype":2,"mptcp":"dss","reserved":0,"data_fin":false,"dsn_8_bytes":false,"data_ack_8_bytes":false,"data_ack":"7","mapping":{"dsn":"256","subflow_seq":1,"data_level_length":1440}}"#
     );
     // Binary formats carry the wire bytes: an MSS is a handful of bytes in postcard.
-    let mss = postcard::to_stdvec(&TcpOption::Mss { mss: 1460 }).unwrap();
+    let mss = postcard::to_stdvec(&TcpOption::Mss(Mss { mss: 1460 })).unwrap();
     assert!(mss.len() <= 8, "{mss:02x?}");
     // YAML-like readers see keys in any order: fields before the type are fine.
     let back: TcpOption =
@@ -205,7 +206,7 @@ fn human_readable_shape_is_the_documented_one() {
     assert_eq!(back, ts);
     // The kind may be left out where the type says it.
     let back: TcpOption = serde_json::from_str(r#"{"type":"mss","mss":536}"#).unwrap();
-    assert_eq!(back, TcpOption::Mss { mss: 536 });
+    assert_eq!(back, TcpOption::Mss(Mss { mss: 536 }));
 }
 
 fn json_error<T: DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
@@ -260,10 +261,10 @@ fn decode_errors_name_the_type_field_and_value() {
     let e = json_error::<tcpwire::TcpOptionKind>(r#""maximum""#);
     assert!(e.contains("\"maximum\"") && e.contains("eol"), "{e}");
     // A value with no wire bytes cannot be written in a binary format, and says why.
-    let wide = TcpOption::UserTimeout {
+    let wide = TcpOption::UserTimeout(UserTimeout {
         granularity: tcpwire::Granularity::Seconds,
         timeout: 0x8000,
-    };
+    });
     let e = postcard::to_stdvec(&wide).unwrap_err().to_string();
     assert!(!e.is_empty());
     let e = bincode::serialize(&wide).unwrap_err().to_string();

@@ -42,11 +42,7 @@ def stats_counts(stats):
             (m["kind"], m["problem"], m["count"]) for m in stats["malformed"]
         ),
         "flags": sorted((f["flags"], f["count"]) for f in stats["flags"]),
-        "checksums": [
-            stats["checksums"]["good"],
-            stats["checksums"]["bad"],
-            stats["checksums"]["unknown"],
-        ],
+        "checksums": sorted((v, n) for v, n in stats["checksums"].items() if n),
     }
 
 
@@ -69,9 +65,8 @@ QUERIES = {
     "malformed": "SELECT m.kind, m.problem, count(*) FROM"
     " (SELECT {explode_malformed} AS m FROM t WHERE error IS NULL) u GROUP BY m.kind, m.problem",
     "flags": "SELECT flags, count(*) FROM t WHERE error IS NULL GROUP BY flags",
-    "checksums": "SELECT count(CASE WHEN checksum_ok THEN 1 END),"
-    " count(CASE WHEN NOT checksum_ok THEN 1 END),"
-    " count(CASE WHEN checksum_ok IS NULL THEN 1 END) FROM t WHERE error IS NULL",
+    "checksums": "SELECT checksum_verdict, count(*) FROM t WHERE error IS NULL"
+    " GROUP BY checksum_verdict",
 }
 
 SCALARS = ("segments", "headers_only", "header_cut_short", "header_unusable")
@@ -91,8 +86,6 @@ def table_counts(run_sql, explode):
                       for v in row) for row in run_sql(sql)]
         if name in SCALARS:
             out[name] = rows[0][0]
-        elif name == "checksums":
-            out[name] = list(rows[0])
         else:
             out[name] = sorted(rows)
     return out

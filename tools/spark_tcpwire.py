@@ -124,7 +124,7 @@ def main():
               f"{row['mptcp']} MPTCP options")
     total = {k: sum(row[-1] for row in got[k]) for k in ("options", "mptcp_subtypes", "malformed")}
     print(json.dumps({"captures": len(paths), "tasks": len(results), "segments": got["segments"],
-                      **total, "checksums_good_bad_unknown": got["checksums"]}))
+                      **total, "checksum_verdicts": dict(got["checksums"])}))
 
     problems = [f"{len(failed)} tasks failed"] if failed else []
     if args.check:

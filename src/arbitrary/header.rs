@@ -1,5 +1,6 @@
 //! Headers and segments, shaped by a [`GenConfig`].
 
+use crate::option::Sack;
 use quickcheck::{Arbitrary, Gen};
 
 use super::{
@@ -126,7 +127,7 @@ pub(super) fn arbitrary_option_area(
         5 => {
             let blocks: SackBlocks = (0..4).map(|_| SackBlock::arbitrary(g)).collect();
             options.extend([TcpOption::Nop, TcpOption::Nop]);
-            options.push(TcpOption::Sack { blocks });
+            options.push(TcpOption::Sack(Sack { blocks }));
         }
         // Anything, as long as it fits in a random budget.
         _ => {

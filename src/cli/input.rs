@@ -30,12 +30,13 @@ impl Capture {
         self.path == Path::new("-")
     }
 
-    /// Opens the capture and calls `on_frame` for every frame, showing progress. Returns the
-    /// error that stopped reading early (a truncated or corrupt record), if any; fails when the
-    /// input cannot be opened or is not a capture.
+    /// Opens the capture and calls `on_item` for every frame (`Ok`) and for every record that
+    /// was passed over (`Err`; reading goes on after those), showing progress. Returns the error
+    /// that stopped reading early (a truncated or corrupt capture, a read error), if any; fails
+    /// when the input cannot be opened or is not a capture.
     pub fn walk(
         &self,
-        mut on_frame: impl FnMut(&Frame) -> io::Result<()>,
+        mut on_item: impl FnMut(Result<&Frame, &CaptureError>) -> io::Result<()>,
     ) -> Result<Option<CaptureError>, WalkError> {
         let counter = Arc::new(AtomicU64::new(0));
         let (reader, total) = if self.is_stdin() {
@@ -58,9 +59,10 @@ impl Capture {
         for frame in reader {
             match frame {
                 Ok(frame) => {
-                    on_frame(&frame).map_err(WalkError::Output)?;
+                    on_item(Ok(&frame)).map_err(WalkError::Output)?;
                     progress.tick(frame.number);
                 }
+                Err(e) if !e.is_fatal() => on_item(Err(&e)).map_err(WalkError::Output)?,
                 Err(e) => {
                     progress.finish();
                     return Ok(Some(e));

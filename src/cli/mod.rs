@@ -4,9 +4,13 @@
 pub mod codec;
 pub mod columnar;
 pub mod input;
+pub mod lines;
+pub mod mptcp;
 pub mod pcap;
 pub mod roundtrip;
 pub mod stats;
+pub mod transcode;
+pub mod trust;
 
 use std::io::{self, Write};
 
@@ -45,7 +49,8 @@ pub fn write_json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> 
 }
 
 /// Prints a message on standard error; on a terminal, first erases the progress line it would
-/// otherwise be appended to.
+/// otherwise be appended to. A standard error that is closed or full is ignored: messages are
+/// lost, the run goes on (it never panics, as `eprintln!` does).
 pub fn warn(message: &str) {
     use std::io::IsTerminal;
     let mut stderr = io::stderr().lock();

@@ -3,10 +3,14 @@
 use std::io::{self, Write};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use tcpwire::option::Malformed;
 
 use serde::Serialize;
 use tcpwire::capture::{find_tcp, Decapsulated, Frame, TcpInFrame};
-use tcpwire::harness::{options_with_offsets, Skipped};
+use tcpwire::checksum::{ChecksumHints, ChecksumVerdict};
+use tcpwire::harness::Skipped;
+use tcpwire::signature::SignatureVerdict;
+use tcpwire::wire::options_with_offsets;
 use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
 
 use super::input::{captures, WalkError};
@@ -23,6 +27,13 @@ pub struct Args {
     /// code 1) instead of a value kept in the header.
     #[arg(long)]
     pub strict: bool,
+    /// Add Multipath TCP analysis to segments of MPTCP subflows, under "mptcp" (see `tcpwire
+    /// mptcp --help`): connection and subflow ids, 64-bit DSN and data ACK, verdicts, events.
+    #[arg(long)]
+    pub analyze: bool,
+    /// Signature keys (TCP-MD5, TCP-AO).
+    #[command(flatten)]
+    pub keys: super::trust::KeyArgs,
     /// Columnar output: --format parquet|arrow, -o, -j, --partition (src/cli/columnar.rs).
     #[command(flatten)]
     pub columnar: super::columnar::ColumnarArgs,
@@ -32,11 +43,19 @@ const AFTER_HELP: &str = "\
 Output (standard output, one JSON object per line):
   a segment: {\"file\": (only with several files), \"frame\", \"timestamp\": \"secs.nanos\",
     \"ip_version\", \"src\", \"dst\", \"header\": {...}, \"payload_len\", \"truncated\",
-    \"checksum_ok\": true|false|null (null when the frame was cut short by the snap length),
-    \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed)}
+    \"checksum\": ok|offload|zero|bad|not_checkable (offload: the field holds the pseudo-header
+    sum that transmit offload leaves; zero: an all-zero field; not_checkable: the frame was cut
+    short; pcapng epb_flags \"checksum valid\"/\"not ready\" decide when present),
+    \"super_segment\": true (only for a TSO/GSO super-segment: IP length 0 or over 65535),
+    \"md5\", \"ao\": valid|invalid|no_key|unsigned (only with --md5-key(s) / --ao-key(s); null
+    when the frame was cut short),
+    \"malformed\": [{\"kind\", \"offset\", \"problem\", \"reason\"}] (only when an option is malformed),
+    \"mptcp\": {...} (with --analyze, on segments of MPTCP subflows: see `tcpwire mptcp --help`)}
   an error: {\"file\": (only with several files), \"frame\", \"error\": \"...\"} for a TCP segment
     whose header cannot be given (cut short, unusable data offset, or a malformed option with
-    --strict) and for a truncated or corrupt capture record (reading that file stops there).
+    --strict), for a record the reader passes over (its interface not described, over the 8 MiB
+    record limit, ...; reading goes on), and for a truncated, corrupt or unreadable capture
+    (reading that file stops there). Error messages are one short line naming what and where.
     Each error line is also printed to standard error.
 Frames that are not TCP, and IP fragments, are skipped and counted in a summary on standard
 error at the end.
@@ -82,8 +101,8 @@ pub struct Segment<'a> {
     pub header: TcpHeader,
     /// The payload length: from the captured bytes, or from the IP header when cut short.
     pub payload_len: usize,
-    /// Whether the checksum is right; `None` when the segment was cut short.
-    pub checksum_ok: Option<bool>,
+    /// The checksum verdict (`not_checkable` when the segment was cut short).
+    pub checksum: ChecksumVerdict,
 }
 
 /// What a frame holds, as far as TCP goes.
@@ -132,20 +151,24 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
         }
         Err(e) => return Examined::Error(SegmentError::Unusable(e)),
     };
-    let (payload_len, checksum_ok) = if tcp.truncated {
-        (tcp.declared_len.saturating_sub(header.header_len()), None)
+    let (payload_len, checksum) = if tcp.truncated {
+        (
+            tcp.declared_len.saturating_sub(header.header_len()),
+            ChecksumVerdict::NotCheckable,
+        )
     } else {
+        let hints = ChecksumHints {
+            flagged_valid: frame.checksum_valid(),
+            flagged_not_ready: frame.checksum_not_ready(),
+            super_segment: tcp.super_segment || frame.tso_flagged(),
+        };
         (
             tcp.segment.len().saturating_sub(header.header_len()),
-            // Mixed address families or an IPv4 segment over 65535 bytes have no right
-            // checksum.
-            Some(
-                tcpwire::checksum::verify(
-                    tcp.pseudo_header_src,
-                    tcp.pseudo_header_dst,
-                    tcp.segment,
-                )
-                .unwrap_or(false),
+            tcpwire::checksum::verdict(
+                tcp.pseudo_header_src,
+                tcp.pseudo_header_dst,
+                tcp.segment,
+                hints,
             ),
         )
     };
@@ -153,7 +176,7 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
         tcp,
         header,
         payload_len,
-        checksum_ok,
+        checksum,
     })
 }
 
@@ -170,9 +193,17 @@ struct SegmentLine<'a> {
     header: &'a TcpHeader,
     payload_len: usize,
     truncated: bool,
-    checksum_ok: Option<bool>,
+    checksum: ChecksumVerdict,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    super_segment: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    md5: Option<Option<SignatureVerdict>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ao: Option<Option<SignatureVerdict>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     malformed: Vec<MalformedLine>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 }
 
 /// A malformed option in a segment line.
@@ -204,7 +235,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
-            eprintln!("tcpwire pcap: {e}");
+            super::warn(&format!("tcpwire pcap: {e}"));
             return Ok(Exit::BadInput);
         }
     };
@@ -213,6 +244,13 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     } else {
         ParseMode::Lossless
     };
+    let mut verifier = match super::trust::Verifier::from_args(&args.keys) {
+        Ok(verifier) => verifier,
+        Err(e) => {
+            super::warn(&format!("tcpwire pcap: {e}"));
+            return Ok(Exit::BadInput);
+        }
+    };
     let several = inputs.len() > 1;
     let mut out = stdout();
     let mut exit = Exit::Ok;
@@ -220,35 +258,49 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         let name = input.name();
         let file = several.then_some(name.as_str());
         let mut skipped = Skipped::default();
+        let mut analyzer = args
+            .analyze
+            .then(tcpwire::analysis::mptcp::MptcpAnalyzer::default);
         let (mut segments, mut errors) = (0u64, 0u64);
         let report_error = |out: &mut super::Out<'_>, frame: u64, error: String| {
             super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
             write_json_line(out, &ErrorLine { file, frame, error })
         };
-        let walked = input.walk(|frame| match examine(frame, mode, &mut skipped) {
-            Examined::Segment(segment) => {
-                segments += 1;
-                write_segment(&mut out, file, frame, &segment)
+        let walked = input.walk(|item| {
+            let frame = match item {
+                Ok(frame) => frame,
+                Err(bad) => {
+                    errors += 1;
+                    return report_error(&mut out, bad.frame(), bad.to_string());
+                }
+            };
+            match examine(frame, mode, &mut skipped) {
+                Examined::Segment(segment) => {
+                    segments += 1;
+                    let signatures = verifier
+                        .as_mut()
+                        .map(|v| v.line_verdicts(frame, &segment))
+                        .unwrap_or_default();
+                    let mptcp = analyzer
+                        .as_mut()
+                        .and_then(|a| super::mptcp::annotate(a, frame, &segment));
+                    write_segment(&mut out, file, frame, &segment, signatures, mptcp)
+                }
+                Examined::Error(e) => {
+                    errors += 1;
+                    report_error(&mut out, frame.number, e.message())
+                }
+                Examined::Skipped => Ok(()),
             }
-            Examined::Error(e) => {
-                errors += 1;
-                report_error(&mut out, frame.number, e.message())
-            }
-            Examined::Skipped => Ok(()),
         });
         match walked {
             Ok(None) => {}
             Ok(Some(read_error)) => {
                 errors += 1;
-                let frame = match &read_error {
-                    tcpwire::capture::CaptureError::CorruptRecord { after_frame, .. }
-                    | tcpwire::capture::CaptureError::Truncated { after_frame } => after_frame + 1,
-                    _ => 0,
-                };
-                report_error(&mut out, frame, read_error.to_string())?;
+                report_error(&mut out, read_error.frame(), read_error.to_string())?;
             }
             Err(WalkError::Open(message)) => {
-                eprintln!("tcpwire pcap: {message}");
+                super::warn(&format!("tcpwire pcap: {message}"));
                 exit.raise(Exit::BadInput);
                 continue;
             }
@@ -259,7 +311,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         }
         out.flush()?;
         let breakdown = skipped.breakdown();
-        eprintln!(
+        super::warn(&format!(
             "tcpwire pcap: {name}: {segments} TCP segments, {errors} error lines, {} frames skipped{}",
             skipped.total(),
             if breakdown.is_empty() {
@@ -267,7 +319,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
             } else {
                 format!(" ({breakdown})")
             }
-        );
+        ));
     }
     out.flush()?;
     Ok(exit)
@@ -278,10 +330,12 @@ fn write_segment(
     file: Option<&str>,
     frame: &Frame,
     segment: &Segment<'_>,
+    signatures: super::trust::LineVerdicts,
+    mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 ) -> io::Result<()> {
     let malformed = options_with_offsets(&segment.header)
         .filter_map(|(offset, option)| match option {
-            TcpOption::Malformed { kind, reason, .. } => Some(MalformedLine {
+            TcpOption::Malformed(Malformed { kind, reason, .. }) => Some(MalformedLine {
                 kind: *kind,
                 offset,
                 problem: reason.name(),
@@ -302,8 +356,12 @@ fn write_segment(
             header: &segment.header,
             payload_len: segment.payload_len,
             truncated: segment.tcp.truncated,
-            checksum_ok: segment.checksum_ok,
+            checksum: segment.checksum,
+            super_segment: segment.tcp.super_segment || frame.tso_flagged(),
+            md5: signatures.md5,
+            ao: signatures.ao,
             malformed,
+            mptcp,
         },
     )
 }

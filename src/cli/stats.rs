@@ -3,10 +3,13 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
+use tcpwire::option::{Malformed, Unknown};
 
 use indexmap::IndexMap;
 use serde::Serialize;
-use tcpwire::harness::{options_with_offsets, Skipped};
+use tcpwire::capture::CaptureError;
+use tcpwire::harness::Skipped;
+use tcpwire::wire::options_with_offsets;
 use tcpwire::{Flags, MptcpSubtype, ParseMode, TcpOption, TcpOptionKind};
 
 use super::input::{captures, WalkError};
@@ -23,6 +26,9 @@ pub struct Args {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Count the checksums that hold the transmit-offload value as bad.
+    #[arg(long)]
+    pub strict_checksums: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -32,11 +38,13 @@ counted by reason rather than stopping anything):
   mptcp subtypes   MPTCP options by subtype (high nibble of the byte after the length) and length
   malformed        malformed options by kind and reason
   flags            segments by flag combination (SYN|ACK, PSH|ACK, ... ; - for none)
-  checksums        segments whose checksum is right, wrong, or unknown (frame cut short)
+  checksums        segments by checksum verdict: ok, offload (the pseudo-header sum transmit
+                   offload leaves; counted as bad with --strict-checksums), zero, bad,
+                   not_checkable (frame cut short)
 Headers of segments cut short by the snap length are counted when they were captured whole.
 
-Exit code: 0 when every file was read to its end; 1 when a capture is truncated or corrupt (the
-counts cover the frames before that); 2 when an input cannot be read or is not a capture.";
+Exit code: 0 when every file was read to its end; 1 when a record was passed over (reported on
+standard error) or a capture is truncated or corrupt (the counts cover the frames before that); 2 when an input cannot be read or is not a capture.";
 
 /// The counts. Keys are kept in first-seen order, then sorted for printing.
 #[derive(Default)]
@@ -45,14 +53,15 @@ pub struct Stats {
     frames: u64,
     segments: u64,
     headers_only: u64,
+    /// Records the reader passed over (reported on standard error).
+    bad_records: u64,
     skipped: Skipped,
     options: IndexMap<(u8, &'static str, usize), u64>,
     mptcp: IndexMap<(u8, &'static str, usize), u64>,
     malformed: IndexMap<(u8, &'static str), u64>,
     flags: IndexMap<Flags, u64>,
-    checksum_good: u64,
-    checksum_bad: u64,
-    checksum_unknown: u64,
+    checksums: super::trust::ChecksumCounts,
+    strict_checksums: bool,
 }
 
 impl Stats {
@@ -71,16 +80,12 @@ impl Stats {
         if segment.tcp.truncated {
             self.headers_only += 1;
         }
-        match segment.checksum_ok {
-            Some(true) => self.checksum_good += 1,
-            Some(false) => self.checksum_bad += 1,
-            None => self.checksum_unknown += 1,
-        }
+        self.checksums.add(segment.checksum, self.strict_checksums);
         *self.flags.entry(segment.header.flags).or_default() += 1;
         for (offset, option) in options_with_offsets(&segment.header) {
             let length = option.encoded_len();
             match option {
-                TcpOption::Malformed { kind, reason, .. } => {
+                TcpOption::Malformed(Malformed { kind, reason, .. }) => {
                     *self.malformed.entry((*kind, reason.name())).or_default() += 1;
                     continue;
                 }
@@ -97,7 +102,7 @@ impl Stats {
                 _ => {}
             }
             let name = match option {
-                TcpOption::Unknown { kind, .. } => TcpOptionKind::from_value(*kind).name(),
+                TcpOption::Unknown(Unknown { kind, .. }) => TcpOptionKind::from_value(*kind).name(),
                 other => other.name(),
             };
             *self
@@ -123,12 +128,13 @@ struct StatsJson {
     frames: u64,
     segments: u64,
     headers_only: u64,
+    bad_records: u64,
     skipped: Skipped,
     options: Vec<OptionCount>,
     mptcp_subtypes: Vec<MptcpCount>,
     malformed: Vec<MalformedCount>,
     flags: Vec<FlagsCount>,
-    checksums: ChecksumCounts,
+    checksums: super::trust::ChecksumCountsJson,
 }
 
 #[derive(Serialize)]
@@ -161,13 +167,6 @@ struct FlagsCount {
     count: u64,
 }
 
-#[derive(Serialize)]
-struct ChecksumCounts {
-    good: u64,
-    bad: u64,
-    unknown: u64,
-}
-
 impl Stats {
     fn to_json(&self) -> StatsJson {
         StatsJson {
@@ -175,6 +174,7 @@ impl Stats {
             frames: self.frames,
             segments: self.segments,
             headers_only: self.headers_only,
+            bad_records: self.bad_records,
             skipped: self.skipped,
             options: self
                 .options
@@ -214,11 +214,7 @@ impl Stats {
                     count,
                 })
                 .collect(),
-            checksums: ChecksumCounts {
-                good: self.checksum_good,
-                bad: self.checksum_bad,
-                unknown: self.checksum_unknown,
-            },
+            checksums: self.checksums.to_json(),
         }
     }
 
@@ -235,6 +231,9 @@ impl Stats {
         let breakdown = self.skipped.breakdown();
         if !breakdown.is_empty() {
             writeln!(out, "skipped: {breakdown}")?;
+        }
+        if self.bad_records > 0 {
+            writeln!(out, "bad records (passed over): {}", self.bad_records)?;
         }
         table(
             out,
@@ -287,13 +286,9 @@ impl Stats {
             out,
             "checksums",
             ["checksum", "count"],
-            [
-                ("good", self.checksum_good),
-                ("bad", self.checksum_bad),
-                ("unknown (cut short)", self.checksum_unknown),
-            ]
-            .into_iter()
-            .map(|(what, count)| [what.to_string(), count.to_string()]),
+            self.checksums
+                .rows()
+                .map(|(what, count)| [what.to_string(), count.to_string()]),
         )
     }
 }
@@ -346,32 +341,45 @@ pub fn run(args: &Args) -> io::Result<Exit> {
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
-            eprintln!("tcpwire stats: {e}");
+            super::warn(&format!("tcpwire stats: {e}"));
             return Ok(Exit::BadInput);
         }
     };
-    let mut stats = Stats::default();
+    let mut stats = Stats {
+        strict_checksums: args.strict_checksums,
+        ..Stats::default()
+    };
     let mut exit = Exit::Ok;
     for input in &inputs {
-        match input.walk(|frame| {
-            stats.record(frame);
+        let name = input.name();
+        match input.walk(|item| {
+            match item {
+                Ok(frame) => stats.record(frame),
+                Err(bad) => {
+                    stats.frames += u64::from(matches!(bad, CaptureError::BadFrame { .. }));
+                    stats.bad_records += 1;
+                    super::warn(&format!("tcpwire stats: {name}: {bad}"));
+                }
+            }
             Ok(())
         }) {
             Ok(None) => stats.files += 1,
             Ok(Some(e)) => {
                 stats.files += 1;
-                eprintln!(
-                    "tcpwire stats: {}: {e} (counting the frames before it)",
-                    input.name()
-                );
+                super::warn(&format!(
+                    "tcpwire stats: {name}: {e} (counting the frames before it)"
+                ));
                 exit.raise(Exit::Findings);
             }
             Err(WalkError::Open(message)) => {
-                eprintln!("tcpwire stats: {message}");
+                super::warn(&format!("tcpwire stats: {message}"));
                 exit.raise(Exit::BadInput);
             }
             Err(WalkError::Output(e)) => return Err(e),
         }
+    }
+    if stats.bad_records > 0 {
+        exit.raise(Exit::Findings);
     }
     stats.sort();
     let mut out = stdout();

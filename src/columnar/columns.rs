@@ -139,7 +139,7 @@ pub fn schema() -> SchemaRef {
         n("urgent_pointer", DataType::UInt16),
         n("payload_len", DataType::UInt32),
         n("truncated", DataType::Boolean),
-        n("checksum_ok", DataType::Boolean),
+        n("checksum_verdict", DataType::Utf8),
         n("mss", DataType::UInt16),
         n("window_scale", u8_t()),
         n("sack_permitted", DataType::Boolean),
@@ -199,7 +199,7 @@ pub fn schema() -> SchemaRef {
 ///     header_bytes: &bytes,
 ///     payload_len: 0,
 ///     truncated: false,
-///     checksum_ok: None,
+///     checksum_verdict: tcpwire::checksum::ChecksumVerdict::NotCheckable,
 /// });
 /// let batch = builder.finish();
 /// assert_eq!(batch.num_rows(), 1);
@@ -229,7 +229,7 @@ pub struct BatchBuilder {
     urgent_pointer: UInt16Builder,
     payload_len: UInt32Builder,
     truncated: BooleanBuilder,
-    checksum_ok: BooleanBuilder,
+    checksum_verdict: StringBuilder,
     mss: Sparse<UInt16Builder>,
     window_scale: Sparse<UInt8Builder>,
     sack_permitted: BooleanBuilder,
@@ -326,13 +326,14 @@ impl BatchBuilder {
         self.payload_len
             .append_value(row.payload_len.try_into().unwrap_or(u32::MAX));
         self.truncated.append_value(row.truncated);
-        self.checksum_ok.append_option(row.checksum_ok);
+        self.checksum_verdict
+            .append_value(row.checksum_verdict.name());
 
         let (mut mss, mut shift, mut sack_permitted, mut sack) = (None, None, false, None);
         let (mut ts, mut cookie) = (None, None);
         let mut mptcp = MptcpFields::default();
         let (subtype_offsets, subtype_valid, subtype_names) = &mut self.mptcp_subtypes;
-        for (offset, option) in crate::harness::options_with_offsets(h) {
+        for (offset, option) in crate::wire::options_with_offsets(h) {
             let end = offset + option.encoded_len();
             let raw = row.header_bytes.get(offset..end).unwrap_or_default();
             let fields = match option {
@@ -347,15 +348,13 @@ impl BatchBuilder {
                 mptcp.fill_from(fields);
             }
             match option {
-                TcpOption::Mss { mss: v } => _ = mss.get_or_insert(*v),
-                TcpOption::WindowScale { shift: v } => _ = shift.get_or_insert(*v),
+                TcpOption::Mss(v) => _ = mss.get_or_insert(v.mss),
+                TcpOption::WindowScale(v) => _ = shift.get_or_insert(v.shift),
                 TcpOption::SackPermitted => sack_permitted = true,
-                TcpOption::Sack { blocks } => _ = sack.get_or_insert(blocks.as_slice()),
-                TcpOption::Timestamps { tsval, tsecr } => _ = ts.get_or_insert((*tsval, *tsecr)),
-                TcpOption::FastOpen { cookie: c }
-                | TcpOption::ExperimentalFastOpen { cookie: c, .. } => {
-                    _ = cookie.get_or_insert(c.as_slice())
-                }
+                TcpOption::Sack(v) => _ = sack.get_or_insert(v.blocks.as_slice()),
+                TcpOption::Timestamps(v) => _ = ts.get_or_insert((v.tsval, v.tsecr)),
+                TcpOption::FastOpen(v) => _ = cookie.get_or_insert(v.cookie.as_slice()),
+                TcpOption::ExperimentalFastOpen(v) => _ = cookie.get_or_insert(v.cookie.as_slice()),
                 _ => {}
             }
         }
@@ -430,7 +429,7 @@ impl BatchBuilder {
         self.urgent_pointer.append_null();
         self.payload_len.append_null();
         self.truncated.append_null();
-        self.checksum_ok.append_null();
+        self.checksum_verdict.append_null();
         self.mss.append_null();
         self.window_scale.append_null();
         self.sack_permitted.append_null();
@@ -492,7 +491,7 @@ impl BatchBuilder {
             Arc::new(self.urgent_pointer.finish()),
             Arc::new(self.payload_len.finish()),
             Arc::new(self.truncated.finish()),
-            Arc::new(self.checksum_ok.finish()),
+            Arc::new(self.checksum_verdict.finish()),
             self.mss.finish(),
             self.window_scale.finish(),
             Arc::new(self.sack_permitted.finish()),

@@ -1,5 +1,6 @@
 //! Differential testing: your own decoder and encoder against tcpwire, field by field.
 
+use crate::option::{Mss, Sack, Timestamps, WindowScale};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -154,11 +155,11 @@ impl Field {
                 Value::Numbers(h.options.iter().map(|o| u64::from(o.kind())).collect())
             }
             Field::Mss => first(&|o| match o {
-                TcpOption::Mss { mss } => Some((*mss).into()),
+                TcpOption::Mss(Mss { mss }) => Some((*mss).into()),
                 _ => None,
             }),
             Field::WindowScale => first(&|o| match o {
-                TcpOption::WindowScale { shift } => Some((*shift).into()),
+                TcpOption::WindowScale(WindowScale { shift }) => Some((*shift).into()),
                 _ => None,
             }),
             Field::SackPermitted => h
@@ -167,7 +168,7 @@ impl Field {
                 .any(|o| matches!(o, TcpOption::SackPermitted))
                 .into(),
             Field::Sack => first(&|o| match o {
-                TcpOption::Sack { blocks } => Some(Value::Numbers(
+                TcpOption::Sack(Sack { blocks }) => Some(Value::Numbers(
                     blocks
                         .iter()
                         .flat_map(|b| [u64::from(b.left), u64::from(b.right)])
@@ -176,7 +177,7 @@ impl Field {
                 _ => None,
             }),
             Field::Timestamps => first(&|o| match o {
-                TcpOption::Timestamps { tsval, tsecr } => {
+                TcpOption::Timestamps(Timestamps { tsval, tsecr }) => {
                     Some(Value::Numbers(vec![u64::from(*tsval), u64::from(*tsecr)]))
                 }
                 _ => None,

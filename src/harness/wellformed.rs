@@ -9,7 +9,7 @@ use crate::header::{TcpSegment, FIXED_HEADER_LEN};
 use crate::option::{ParseMode, TcpOption};
 use crate::registry::TcpOptionKind;
 
-use super::options_with_offsets;
+use crate::wire::options_with_offsets;
 
 /// Why a segment is not well-formed (see [`check_wellformed`]). Each variant names the place.
 #[derive(Debug, Clone, PartialEq, Eq)]

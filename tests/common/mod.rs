@@ -85,3 +85,51 @@ pub fn tshark_available() -> bool {
     }
     ok
 }
+
+/// Whether `program args` runs and succeeds; otherwise a skip with a message (failing when
+/// `CI` is set: `.ci/run` installs what the tests need, as `hint` says).
+pub fn command_available(program: &str, args: &[&str], hint: &str) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("{program} {args:?} fails and CI is set: .ci/run must install it ({hint})");
+        }
+        eprintln!("SKIPPED: {program} {args:?} fails ({hint})");
+    }
+    ok
+}
+
+/// An IPv4 (20-byte header, no options) or IPv6 (fixed header) packet around a TCP segment,
+/// with a right header checksum; the TCP checksum is the segment's own.
+pub fn ip_packet(src: std::net::IpAddr, dst: std::net::IpAddr, segment: &[u8]) -> Vec<u8> {
+    use std::net::IpAddr;
+    match (src, dst) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            let total = u16::try_from(20 + segment.len()).expect("IPv4 length");
+            let mut h = vec![0x45, 0];
+            h.extend(total.to_be_bytes());
+            h.extend([0, 1, 0x40, 0, 64, 6, 0, 0]);
+            h.extend(s.octets());
+            h.extend(d.octets());
+            let sum = !tcpwire::checksum::ones_complement_sum(&h);
+            h[10..12].copy_from_slice(&sum.to_be_bytes());
+            h.extend(segment);
+            h
+        }
+        (IpAddr::V6(s), IpAddr::V6(d)) => {
+            let len = u16::try_from(segment.len()).expect("IPv6 length");
+            let mut h = vec![0x60, 0, 0, 0];
+            h.extend(len.to_be_bytes());
+            h.extend([6, 64]);
+            h.extend(s.octets());
+            h.extend(d.octets());
+            h.extend(segment);
+            h
+        }
+        _ => panic!("mixed IP versions"),
+    }
+}

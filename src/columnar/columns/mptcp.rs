@@ -115,20 +115,16 @@ impl<'a> MptcpFields<'a> {
                     f.hmac = Some(hmac);
                 }
             }
-            MptcpOption::RemoveAddr { address_ids, .. } => f.address_ids = Some(address_ids),
-            MptcpOption::MpPrio {
-                backup, address_id, ..
-            } => {
-                f.backup = Some(*backup);
-                f.address_id = *address_id;
+            MptcpOption::RemoveAddr(r) => f.address_ids = Some(&r.address_ids),
+            MptcpOption::MpPrio(p) => {
+                f.backup = Some(p.backup);
+                f.address_id = p.address_id;
             }
-            MptcpOption::MpFail { dsn, .. } => f.dsn = Some(*dsn),
-            MptcpOption::MpFastclose { receiver_key, .. } => f.receiver_key = Some(receiver_key),
-            MptcpOption::MpTcpRst {
-                transient, reason, ..
-            } => {
-                f.transient = Some(*transient);
-                f.reason = Some(reason.value());
+            MptcpOption::MpFail(m) => f.dsn = Some(m.dsn),
+            MptcpOption::MpFastclose(m) => f.receiver_key = Some(&m.receiver_key),
+            MptcpOption::MpTcpRst(r) => {
+                f.transient = Some(r.transient);
+                f.reason = Some(r.reason.value());
             }
             _ => {}
         }

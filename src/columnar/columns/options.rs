@@ -80,7 +80,7 @@ pub(super) struct OptionColumns {
 /// crate keeps as bytes are named from the IANA registry (as `tcpwire stats` does).
 fn option_name(option: &TcpOption) -> &'static str {
     match option {
-        TcpOption::Unknown { kind, .. } => TcpOptionKind::from_value(*kind).name(),
+        TcpOption::Unknown(u) => TcpOptionKind::from_value(u.kind).name(),
         other => other.name(),
     }
 }
@@ -108,27 +108,23 @@ impl OptionColumns {
             (None, None, None, None);
         let mut sack: Option<&[SackBlock]> = None;
         match option {
-            TcpOption::Mss { mss: v } => mss = Some(*v),
-            TcpOption::WindowScale { shift: v } => shift = Some(*v),
-            TcpOption::Sack { blocks } => sack = Some(blocks),
-            TcpOption::Timestamps { tsval: v, tsecr: e } => (tsval, tsecr) = (Some(*v), Some(*e)),
-            TcpOption::FastOpen { cookie: c } => cookie = Some(c),
-            TcpOption::ExperimentalFastOpen { cookie: c, .. } => {
-                (cookie, exid) = (Some(c.as_slice()), Some(EXID_FAST_OPEN))
+            TcpOption::Mss(v) => mss = Some(v.mss),
+            TcpOption::WindowScale(v) => shift = Some(v.shift),
+            TcpOption::Sack(v) => sack = Some(&v.blocks),
+            TcpOption::Timestamps(v) => (tsval, tsecr) = (Some(v.tsval), Some(v.tsecr)),
+            TcpOption::FastOpen(v) => cookie = Some(&v.cookie),
+            TcpOption::ExperimentalFastOpen(v) => {
+                (cookie, exid) = (Some(v.cookie.as_slice()), Some(EXID_FAST_OPEN))
             }
-            TcpOption::Experiment {
-                exid: x, data: d, ..
-            } => (exid, data) = (Some(*x), Some(d.as_slice())),
-            TcpOption::Unknown { data: d, .. }
-            | TcpOption::Eno { data: d }
-            | TcpOption::AltChecksumData { data: d } => data = Some(d),
-            TcpOption::Md5Signature { digest } => data = Some(digest),
-            TcpOption::TcpAo { mac, .. } => data = Some(mac),
-            TcpOption::Mptcp(
-                MptcpOption::MpExperimental { data: d, .. }
-                | MptcpOption::Unassigned { data: d, .. },
-            ) => data = Some(d),
-            TcpOption::Malformed { reason, .. } => problem = Some(reason.name()),
+            TcpOption::Experiment(v) => (exid, data) = (Some(v.exid), Some(v.data.as_slice())),
+            TcpOption::Unknown(v) => data = Some(&v.data),
+            TcpOption::Eno(v) => data = Some(&v.data),
+            TcpOption::AltChecksumData(v) => data = Some(&v.data),
+            TcpOption::Md5Signature(v) => data = Some(&v.digest),
+            TcpOption::TcpAo(v) => data = Some(&v.mac),
+            TcpOption::Mptcp(MptcpOption::MpExperimental(v)) => data = Some(&v.data),
+            TcpOption::Mptcp(MptcpOption::Unassigned(v)) => data = Some(&v.data),
+            TcpOption::Malformed(v) => problem = Some(v.reason.name()),
             _ => {}
         }
         self.problem.append_option(problem);
@@ -193,8 +189,9 @@ impl MalformedColumns {
             self.offsets.push(0);
         }
         if let Some(header) = header {
-            for (offset, option) in crate::harness::options_with_offsets(header) {
-                if let TcpOption::Malformed { kind, reason, .. } = option {
+            for (offset, option) in crate::wire::options_with_offsets(header) {
+                if let TcpOption::Malformed(crate::option::Malformed { kind, reason, .. }) = option
+                {
                     self.kind.append_value(*kind);
                     self.offset
                         .append_value(offset.try_into().unwrap_or(u8::MAX));

@@ -4,6 +4,7 @@
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
+use tcpwire::option::Mss;
 
 use tcpwire::{TcpOption, TcpSegment};
 
@@ -24,10 +25,11 @@ fn run() -> Result<(), String> {
 
     // Edit a field and an option of the same length: the bytes change exactly there.
     segment.header.window = 1024;
-    segment.header.options[0] = TcpOption::Mss { mss: 1400 };
+    segment.header.options[0] = TcpOption::Mss(Mss { mss: 1400 });
     let edited = segment.to_bytes().map_err(|e| e.to_string())?;
     let again = TcpSegment::parse(&edited).map_err(|e| e.to_string())?;
-    if again.header.window != 1024 || again.header.options[0] != (TcpOption::Mss { mss: 1400 }) {
+    if again.header.window != 1024 || again.header.options[0] != (TcpOption::Mss(Mss { mss: 1400 }))
+    {
         return Err(format!("the edit did not survive a round trip: {again:?}"));
     }
 

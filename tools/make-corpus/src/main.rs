@@ -25,16 +25,21 @@
 use std::error::Error as StdError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
+use tcpwire::mptcp::{MpExperimental, MpTcpRst, Unassigned};
+use tcpwire::option::{
+    AltChecksumData, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, Eno, Experiment,
+    ExperimentalFastOpen, Malformed, Md5Signature, Mss, PocServiceProfile, QuickStartResponse,
+    Snack, TcpAo, Timestamps, Unknown, UserTimeout, WindowScale,
+};
 
-use tcpwire::mptcp::{
-    add_addr_lengths, AddAddr, Dss, MpCapable, MpCapableFlags, MpJoin, MptcpOption, DSS_LENGTHS,
-    MP_CAPABLE_V0_LENGTHS, MP_CAPABLE_V1_LENGTHS, MP_FAIL_LENGTHS, MP_JOIN_LENGTHS,
-    MP_PRIO_LENGTHS, MP_TCPRST_LENGTHS, REMOVE_ADDR_LENGTHS,
+use tcpwire::mptcp::{AddAddr, Dss, MpCapable, MpCapableFlags, MpJoin, MptcpOption};
+use tcpwire::wire::{
+    add_addr_lengths, allowed_lengths, DSS_LENGTHS, MP_CAPABLE_V0_LENGTHS, MP_CAPABLE_V1_LENGTHS,
+    MP_FAIL_LENGTHS, MP_JOIN_LENGTHS, MP_PRIO_LENGTHS, MP_TCPRST_LENGTHS, REMOVE_ADDR_LENGTHS,
 };
 use tcpwire::{
-    allowed_lengths, AccEcnCounters, AltChecksumAlgorithm, Error, Granularity, InlineBytes,
-    LengthSet, MalformedReason, SackBlock, TcpHeader, TcpOption, TcpRstReason, TcpSegment,
-    TcpSegmentBuilder,
+    AccEcnCounters, AltChecksumAlgorithm, Error, Granularity, InlineBytes, LengthSet,
+    MalformedReason, SackBlock, TcpHeader, TcpOption, TcpRstReason, TcpSegment, TcpSegmentBuilder,
 };
 
 /// The server's port; clients use 40000 + the frame number.
@@ -330,19 +335,19 @@ fn linux_ts(builder: TcpSegmentBuilder) -> TcpSegmentBuilder {
 
 /// An option of a kind tcpwire does not decode (or an experiment-less raw option).
 fn unknown(kind: u8, data: &[u8]) -> Result<TcpOption, Error> {
-    Ok(TcpOption::Unknown {
+    Ok(TcpOption::Unknown(Unknown {
         kind,
         data: InlineBytes::try_from(data)?,
-    })
+    }))
 }
 
 /// A malformed option: exactly these bytes, and the reason tcpwire must find in them.
 fn malformed(bytes: &[u8], reason: MalformedReason) -> Result<TcpOption, Error> {
-    Ok(TcpOption::Malformed {
+    Ok(TcpOption::Malformed(Malformed {
         kind: bytes.first().copied().unwrap_or(0),
         bytes: InlineBytes::try_from(bytes)?,
         reason,
-    })
+    }))
 }
 
 /// A malformed option whose Length byte (`bytes[1]`) is not in `allowed`.
@@ -379,7 +384,7 @@ fn options_all_kinds() -> Result<Capture, Error> {
         Client,
         "SYN: MSS 1460, EOL, non-zero padding a5 5a 01",
         syn(),
-        vec![TcpOption::Mss { mss: 1460 }, TcpOption::Eol],
+        vec![TcpOption::Mss(Mss { mss: 1460 }), TcpOption::Eol],
         &[0xa5, 0x5a, 0x01],
     )?;
     c.push(
@@ -447,115 +452,117 @@ fn options_all_kinds() -> Result<Capture, Error> {
         Client,
         "ACK: Echo 0xdeadbeef, Echo Reply 0x01020304",
         ack()
-            .option(TcpOption::Echo { info: 0xdead_beef })
-            .option(TcpOption::EchoReply { info: 0x0102_0304 }),
+            .option(TcpOption::Echo(Echo { info: 0xdead_beef }))
+            .option(TcpOption::EchoReply(EchoReply { info: 0x0102_0304 })),
     )?;
     c.push(
         Client,
         "SYN: POC permitted, POC service profile start, POC service profile end + filler 0x15",
         syn()
             .option(TcpOption::PocPermitted)
-            .option(TcpOption::PocServiceProfile {
+            .option(TcpOption::PocServiceProfile(PocServiceProfile {
                 start: true,
                 end: false,
                 filler: 0,
-            })
-            .option(TcpOption::PocServiceProfile {
+            }))
+            .option(TcpOption::PocServiceProfile(PocServiceProfile {
                 start: false,
                 end: true,
                 filler: 0x15,
-            }),
+            })),
     )?;
     c.push(
         Client,
         "SYN: CC.NEW 7",
-        syn().option(TcpOption::CcNew { count: 7 }),
+        syn().option(TcpOption::CcNew(CcNew { count: 7 })),
     )?;
     c.push(
         Server,
         "SYN/ACK: CC 9, CC.ECHO 7",
         syn_ack()
-            .option(TcpOption::Cc { count: 9 })
-            .option(TcpOption::CcEcho { count: 7 }),
+            .option(TcpOption::Cc(Cc { count: 9 }))
+            .option(TcpOption::CcEcho(CcEcho { count: 7 })),
     )?;
     c.push(
         Client,
         "SYN: alternate checksum request for algorithms 0, 1, 2, 3 and 7 (unassigned)",
-        syn().options([0, 1, 2, 3, 7].map(|a| TcpOption::AltChecksumRequest {
-            algorithm: AltChecksumAlgorithm::from_value(a),
+        syn().options([0, 1, 2, 3, 7].map(|a| {
+            TcpOption::AltChecksumRequest(AltChecksumRequest {
+                algorithm: AltChecksumAlgorithm::from_value(a),
+            })
         })),
     )?;
     c.push(
         Client,
         "ACK: alternate checksum data of 0, 1 and 2 bytes",
-        ack().options(
-            [&[][..], &[0x5a], &[0x12, 0x34]].map(|d| TcpOption::AltChecksumData {
+        ack().options([&[][..], &[0x5a], &[0x12, 0x34]].map(|d| {
+            TcpOption::AltChecksumData(AltChecksumData {
                 data: InlineBytes::from_slice(d).unwrap_or_default(),
-            }),
-        ),
+            })
+        })),
     )?;
     c.push(
         Client,
         "ACK: MD5 signature",
-        ack().option(TcpOption::Md5Signature {
+        ack().option(TcpOption::Md5Signature(Md5Signature {
             digest: *b"MD5-digest-16byt",
-        }),
+        })),
     )?;
     c.push(
         Client,
         "SYN: Quick-Start response rate 7 TTL diff 3; one with every reserved bit set",
         syn()
-            .option(TcpOption::QuickStartResponse {
+            .option(TcpOption::QuickStartResponse(QuickStartResponse {
                 reserved: 0,
                 rate_request: 7,
                 ttl_diff: 3,
                 nonce: 0x0123_4567,
                 nonce_reserved: 0,
-            })
-            .option(TcpOption::QuickStartResponse {
+            }))
+            .option(TcpOption::QuickStartResponse(QuickStartResponse {
                 reserved: 0xf,
                 rate_request: 15,
                 ttl_diff: 255,
                 nonce: 0x3fff_ffff,
                 nonce_reserved: 3,
-            }),
+            })),
     )?;
     c.push(
         Client,
         "SYN: User Timeout 300 seconds, User Timeout 30 minutes",
         syn()
-            .option(TcpOption::UserTimeout {
+            .option(TcpOption::UserTimeout(UserTimeout {
                 granularity: Granularity::Seconds,
                 timeout: 300,
-            })
-            .option(TcpOption::UserTimeout {
+            }))
+            .option(TcpOption::UserTimeout(UserTimeout {
                 granularity: Granularity::Minutes,
                 timeout: 30,
-            }),
+            })),
     )?;
     c.push(
         Client,
         "ACK: TCP-AO key 1, rnext 2, 12-byte MAC",
-        ack().option(TcpOption::TcpAo {
+        ack().option(TcpOption::TcpAo(TcpAo {
             key_id: 1,
             rnext_key_id: 2,
             mac: InlineBytes::try_from(&b"twelve-bytes"[..])?,
-        }),
+        })),
     )?;
     c.push(
         Client,
         "ACK: TCP-AO with an empty MAC (length 4), TCP-AO with a 32-byte MAC",
         ack()
-            .option(TcpOption::TcpAo {
+            .option(TcpOption::TcpAo(TcpAo {
                 key_id: 0,
                 rnext_key_id: 255,
                 mac: InlineBytes::new(),
-            })
-            .option(TcpOption::TcpAo {
+            }))
+            .option(TcpOption::TcpAo(TcpAo {
                 key_id: 3,
                 rnext_key_id: 3,
                 mac: InlineBytes::try_from(&[0x33; 32][..])?,
-            }),
+            })),
     )?;
     c.push(
         Client,
@@ -584,12 +591,12 @@ fn options_all_kinds() -> Result<Capture, Error> {
         Client,
         "SYN: TCP-ENO with 3 suboption bytes, TCP-ENO empty",
         syn()
-            .option(TcpOption::Eno {
+            .option(TcpOption::Eno(Eno {
                 data: InlineBytes::try_from(&[0x10, 0x20, 0x21][..])?,
-            })
-            .option(TcpOption::Eno {
+            }))
+            .option(TcpOption::Eno(Eno {
                 data: InlineBytes::new(),
-            }),
+            })),
     )?;
     let counters = |n: usize| {
         let v: Vec<Option<u32>> = (0..3)
@@ -625,56 +632,58 @@ fn options_all_kinds() -> Result<Capture, Error> {
         Client,
         "SYN: experiment 253 ExID 0x1234 with 2 bytes, experiment 254 ExID 0x4567 empty",
         syn()
-            .option(TcpOption::Experiment {
+            .option(TcpOption::Experiment(Experiment {
                 kind: 253,
                 exid: 0x1234,
                 data: InlineBytes::try_from(&[0xde, 0xad][..])?,
-            })
-            .option(TcpOption::Experiment {
+            }))
+            .option(TcpOption::Experiment(Experiment {
                 kind: 254,
                 exid: 0x4567,
                 data: InlineBytes::new(),
-            }),
+            })),
     )?;
     c.push(
         Client,
         "ACK: experiment 253 ExID 0x00AC (ACK rate request), experiment 254 ExID 0xACC0 (AccECN draft, 2 counters)",
         ack()
-            .option(TcpOption::Experiment {
+            .option(TcpOption::Experiment(Experiment {
                 kind: 253,
                 exid: 0x00ac,
                 data: InlineBytes::try_from(&[0x10][..])?,
-            })
-            .option(TcpOption::Experiment {
+            }))
+            .option(TcpOption::Experiment(Experiment {
                 kind: 254,
                 exid: 0xacc0,
                 data: InlineBytes::try_from(&[0, 0, 1, 0, 0, 2][..])?,
-            }),
+            })),
     )?;
     c.push(
         Client,
         "SYN: TCP Fast Open cookie request in experiment 254 (ExID 0xF989)",
-        linux_syn(syn(), 1460).option(TcpOption::ExperimentalFastOpen {
+        linux_syn(syn(), 1460).option(TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
             kind: 254,
             cookie: InlineBytes::new(),
-        }),
+        })),
     )?;
     c.push(
         Server,
         "SYN/ACK: TCP Fast Open 8-byte cookie in experiment 254 (ExID 0xF989)",
-        syn_ack().mss(1460).option(TcpOption::ExperimentalFastOpen {
-            kind: 254,
-            cookie: InlineBytes::try_from(&b"cookie-8"[..])?,
-        }),
+        syn_ack()
+            .mss(1460)
+            .option(TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
+                kind: 254,
+                cookie: InlineBytes::try_from(&b"cookie-8"[..])?,
+            })),
     )?;
     c.push(
         Client,
         "SYN with data: TCP Fast Open 4-byte cookie in experiment 253 (ExID 0xF989)",
         syn()
-            .option(TcpOption::ExperimentalFastOpen {
+            .option(TcpOption::ExperimentalFastOpen(ExperimentalFastOpen {
                 kind: 253,
                 cookie: InlineBytes::try_from(&[0xf0, 0x0c, 0x00, 0x4b][..])?,
-            })
+            }))
             .payload(&b"hi"[..]),
     )?;
     c.push(
@@ -708,7 +717,10 @@ fn options_all_kinds() -> Result<Capture, Error> {
             unknown(70, &[7, 0, 7, 0])?,
             unknown(173, &[])?,
             unknown(200, &[0xc8; 8])?,
-            unknown(21, &[0, 1, 0, 2])?,
+            TcpOption::Snack(Snack {
+                hole_offset: 1,
+                hole_size: 2,
+            }),
         ]),
     )?;
     c.push(
@@ -1132,31 +1144,31 @@ fn mptcp_v1() -> Result<Capture, Error> {
     c.push(
         Client,
         "RST: MP_TCPRST reason 255 (unassigned) with U V W T all set",
-        rst().mptcp(MptcpOption::MpTcpRst {
+        rst().mptcp(MptcpOption::MpTcpRst(MpTcpRst {
             reserved: 0b111,
             transient: true,
             reason: TcpRstReason::from_value(255),
-        }),
+        })),
     )?;
     c.push(
         Client,
         "ACK: MP_EXPERIMENTAL (subtype 15) empty, MP_EXPERIMENTAL nibble 0xf with 5 bytes",
         ack()
-            .mptcp(MptcpOption::MpExperimental {
+            .mptcp(MptcpOption::MpExperimental(MpExperimental {
                 nibble: 0,
                 data: InlineBytes::new(),
-            })
-            .mptcp(MptcpOption::MpExperimental {
+            }))
+            .mptcp(MptcpOption::MpExperimental(MpExperimental {
                 nibble: 0xf,
                 data: InlineBytes::try_from(&[1, 2, 3, 4, 5][..])?,
-            }),
+            })),
     )?;
     let unassigned = |subtype: u8, data: &[u8]| -> Result<MptcpOption, Error> {
-        Ok(MptcpOption::Unassigned {
+        Ok(MptcpOption::Unassigned(Unassigned {
             subtype,
             nibble: subtype - 8,
             data: InlineBytes::try_from(data)?,
-        })
+        }))
     };
     c.push(
         Client,
@@ -1183,7 +1195,7 @@ fn malformed_shapes() -> Result<Capture, Error> {
     use MalformedReason::{LengthBelowTwo, MissingLength, Overrun};
     use Side::Client;
     let mut c = Capture::new("malformed.pcap", false);
-    let mss = TcpOption::Mss { mss: 1460 };
+    let mss = TcpOption::Mss(Mss { mss: 1460 });
 
     // Framing: the length cannot be trusted, the malformed option runs to the end of the area.
     c.push_options(
@@ -1301,10 +1313,10 @@ fn malformed_shapes() -> Result<Capture, Error> {
                 vec![
                     TcpOption::Nop,
                     TcpOption::Nop,
-                    TcpOption::Timestamps {
+                    TcpOption::Timestamps(Timestamps {
                         tsval: 0x0001_0100,
                         tsecr: 0x0002_0200,
-                    },
+                    }),
                 ],
             ]
             .concat(),
@@ -1537,19 +1549,19 @@ fn ipv6_options() -> Result<Capture, Error> {
                     right: ISN_SERVER + 2401,
                 },
             ])
-            .option(TcpOption::UserTimeout {
+            .option(TcpOption::UserTimeout(UserTimeout {
                 granularity: Granularity::Minutes,
                 timeout: 10,
-            }),
+            })),
     )?;
     c.push(
         Client,
         "data (3 bytes): TCP-AO key 7, rnext 7, 12-byte MAC",
-        data(b"abc").option(TcpOption::TcpAo {
+        data(b"abc").option(TcpOption::TcpAo(TcpAo {
             key_id: 7,
             rnext_key_id: 7,
             mac: InlineBytes::try_from(&b"twelve-bytes"[..])?,
-        }),
+        })),
     )?;
     // Hop-by-Hop options header: next header TCP, length 0 (8 bytes), one PadN of 4 bytes.
     c.push_options_behind(
@@ -1557,14 +1569,14 @@ fn ipv6_options() -> Result<Capture, Error> {
         "SYN behind a Hop-by-Hop extension header: Linux SYN options (MSS 1440)",
         syn(),
         vec![
-            TcpOption::Mss { mss: 1440 },
+            TcpOption::Mss(Mss { mss: 1440 }),
             TcpOption::SackPermitted,
-            TcpOption::Timestamps {
+            TcpOption::Timestamps(Timestamps {
                 tsval: 0x0001_0000,
                 tsecr: 0,
-            },
+            }),
             TcpOption::Nop,
-            TcpOption::WindowScale { shift: 7 },
+            TcpOption::WindowScale(WindowScale { shift: 7 }),
         ],
         &[],
         &[6, 0, 1, 4, 0, 0, 0, 0],

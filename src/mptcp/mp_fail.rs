@@ -1,0 +1,67 @@
+//! Subtype 6, MP_FAIL: fallback at a data sequence number (length 12).
+
+use std::io::Write;
+
+use cookie_factory::bytes::{be_u64 as gen_u64, be_u8 as gen_u8};
+use cookie_factory::sequence::tuple as gen_tuple;
+use cookie_factory::SerializeFn;
+
+use crate::element::check_bits;
+use crate::error::{Error, LengthSet, MalformedReason};
+
+use super::{gen_head, reserved12_then, reserved_high_nibble, reserved_low_byte, Subtype};
+
+/// The length of MP_FAIL (and MP_FASTCLOSE): the 12 reserved bits and 8 bytes.
+pub const LENGTHS: LengthSet = LengthSet::exactly(12);
+
+/// Subtype 6, MP_FAIL, length 12: fallback at a data sequence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MpFail {
+    /// The 12 reserved bits after the subtype.
+    pub reserved: u16,
+    /// The data sequence number of the failed mapping.
+    pub dsn: u64,
+}
+
+impl Subtype for MpFail {
+    fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        let (reserved, dsn) = reserved12_then(length, nibble, body)?;
+        Ok(Self {
+            reserved,
+            dsn: u64::from_be_bytes(dsn),
+        })
+    }
+
+    fn encoded_len(&self) -> usize {
+        12
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        check_bits("MP_FAIL", "reserved", u64::from(self.reserved), 12)
+    }
+
+    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
+        gen_tuple((
+            gen_head(12, 6, reserved_high_nibble(self.reserved)),
+            gen_u8(reserved_low_byte(self.reserved)),
+            gen_u64(self.dsn),
+        ))
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpFail {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                reserved: reserved12(g),
+                dsn: u64::arbitrary(g),
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Subtype 7, MP_FASTCLOSE: close the whole connection at once (length 12).
+
+use std::io::Write;
+
+use cookie_factory::bytes::be_u8 as gen_u8;
+use cookie_factory::combinator::slice as gen_slice;
+use cookie_factory::sequence::tuple as gen_tuple;
+use cookie_factory::SerializeFn;
+
+use crate::element::check_bits;
+use crate::error::{Error, MalformedReason};
+
+use super::{gen_head, reserved12_then, reserved_high_nibble, reserved_low_byte, Subtype};
+
+/// Subtype 7, MP_FASTCLOSE, length 12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MpFastclose {
+    /// The 12 reserved bits after the subtype.
+    pub reserved: u16,
+    /// The receiver's key.
+    pub receiver_key: [u8; 8],
+}
+
+impl Subtype for MpFastclose {
+    fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        let (reserved, receiver_key) = reserved12_then(length, nibble, body)?;
+        Ok(Self {
+            reserved,
+            receiver_key,
+        })
+    }
+
+    fn encoded_len(&self) -> usize {
+        12
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        check_bits("MP_FASTCLOSE", "reserved", u64::from(self.reserved), 12)
+    }
+
+    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
+        gen_tuple((
+            gen_head(12, 7, reserved_high_nibble(self.reserved)),
+            gen_u8(reserved_low_byte(self.reserved)),
+            gen_slice(self.receiver_key),
+        ))
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpFastclose {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                reserved: reserved12(g),
+                receiver_key: <[u8; 8]>::arbitrary(g),
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Subtype 1, MP_JOIN: a new subflow joining a connection, in three forms by length.
+
+use std::io::Write;
+
+use cookie_factory::bytes::be_u8 as gen_u8;
+use cookie_factory::combinator::slice as gen_slice;
+use cookie_factory::sequence::tuple as gen_tuple;
+use cookie_factory::{GenResult, SerializeFn, WriteContext};
+use nom::Parser;
+
+use crate::element::check_bits;
+use crate::error::{Error, LengthSet, MalformedReason};
+use crate::number::{array, be_u8};
+
+use super::*;
+
+/// MP_JOIN lengths: SYN 12, SYN/ACK 16, ACK 24.
+pub const MP_JOIN_LENGTHS: LengthSet = LengthSet::of(&[12, 16, 24]);
+
+/// MP_JOIN (subtype 1): one form per handshake step, chosen by the length alone. In JSON the
+/// form is `"form"`: `"syn"`, `"syn_ack"` or `"ack"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MpJoin {
+    /// Length 12, sent on the SYN.
+    Syn {
+        /// B: the subflow is a backup path.
+        backup: bool,
+        /// The 3 reserved bits before B.
+        reserved: u8,
+        /// The sender's address ID.
+        address_id: u8,
+        /// The receiver's token (identifies the connection).
+        receiver_token: [u8; 4],
+        /// The sender's random number (nonce).
+        sender_random: [u8; 4],
+    },
+    /// Length 16, sent on the SYN/ACK.
+    SynAck {
+        /// B: the subflow is a backup path.
+        backup: bool,
+        /// The 3 reserved bits before B.
+        reserved: u8,
+        /// The sender's address ID.
+        address_id: u8,
+        /// The leftmost 64 bits of the sender's HMAC.
+        sender_truncated_hmac: [u8; 8],
+        /// The sender's random number (nonce).
+        sender_random: [u8; 4],
+    },
+    /// Length 24, sent on the third ACK.
+    Ack {
+        /// The 12 reserved bits after the subtype.
+        reserved: u16,
+        /// The sender's full 160-bit HMAC.
+        sender_hmac: [u8; 20],
+    },
+}
+
+impl MpJoin {
+    /// Bytes on the wire, Kind and Length included.
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            Self::Syn { .. } => 12,
+            Self::SynAck { .. } => 16,
+            Self::Ack { .. } => 24,
+        }
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        match self {
+            Self::Syn { reserved, .. } | Self::SynAck { reserved, .. } => {
+                check_bits("MP_JOIN", "reserved", u64::from(*reserved), 3)
+            }
+            Self::Ack { reserved, .. } => {
+                check_bits("MP_JOIN", "reserved", u64::from(*reserved), 12)
+            }
+        }
+    }
+}
+
+/// The three forms with their reserved bits zero. Arguments come in wire order.
+impl MpJoin {
+    /// Length 12, on the SYN.
+    pub fn syn(
+        backup: bool,
+        address_id: u8,
+        receiver_token: [u8; 4],
+        sender_random: [u8; 4],
+    ) -> Self {
+        Self::Syn {
+            backup,
+            reserved: 0,
+            address_id,
+            receiver_token,
+            sender_random,
+        }
+    }
+
+    /// Length 16, on the SYN/ACK.
+    pub fn syn_ack(
+        backup: bool,
+        address_id: u8,
+        sender_truncated_hmac: [u8; 8],
+        sender_random: [u8; 4],
+    ) -> Self {
+        Self::SynAck {
+            backup,
+            reserved: 0,
+            address_id,
+            sender_truncated_hmac,
+            sender_random,
+        }
+    }
+
+    /// Length 24, on the third ACK.
+    pub fn ack(sender_hmac: [u8; 20]) -> Self {
+        Self::Ack {
+            reserved: 0,
+            sender_hmac,
+        }
+    }
+}
+
+fn parse_mp_join(length: u8, nibble: u8, body: Body<'_>) -> Result<MpJoin, MalformedReason> {
+    check_length(length, MP_JOIN_LENGTHS)?;
+    let backup = nibble & 1 != 0;
+    let reserved = nibble >> 1;
+    let join = match length {
+        12 => whole(
+            body,
+            (be_u8, array::<4>, array::<4>).map(|(address_id, receiver_token, sender_random)| {
+                MpJoin::Syn {
+                    backup,
+                    reserved,
+                    address_id,
+                    receiver_token,
+                    sender_random,
+                }
+            }),
+            length,
+            MP_JOIN_LENGTHS,
+        )?,
+        16 => whole(
+            body,
+            (be_u8, array::<8>, array::<4>).map(
+                |(address_id, sender_truncated_hmac, sender_random)| MpJoin::SynAck {
+                    backup,
+                    reserved,
+                    address_id,
+                    sender_truncated_hmac,
+                    sender_random,
+                },
+            ),
+            length,
+            MP_JOIN_LENGTHS,
+        )?,
+        _ => whole(
+            body,
+            (be_u8, array::<20>).map(|(low, sender_hmac)| MpJoin::Ack {
+                reserved: (u16::from(nibble) << 8) | u16::from(low),
+                sender_hmac,
+            }),
+            length,
+            MP_JOIN_LENGTHS,
+        )?,
+    };
+    Ok(join)
+}
+
+fn gen_mp_join<'a, W: Write + 'a>(j: &'a MpJoin) -> impl SerializeFn<W> + 'a {
+    move |out: WriteContext<W>| -> GenResult<W> {
+        let len = j.encoded_len();
+        match j {
+            MpJoin::Syn {
+                backup,
+                reserved,
+                address_id,
+                receiver_token,
+                sender_random,
+            } => gen_tuple((
+                gen_head(len, 1, (reserved << 1) | u8::from(*backup)),
+                gen_u8(*address_id),
+                gen_slice(receiver_token),
+                gen_slice(sender_random),
+            ))(out),
+            MpJoin::SynAck {
+                backup,
+                reserved,
+                address_id,
+                sender_truncated_hmac,
+                sender_random,
+            } => gen_tuple((
+                gen_head(len, 1, (reserved << 1) | u8::from(*backup)),
+                gen_u8(*address_id),
+                gen_slice(sender_truncated_hmac),
+                gen_slice(sender_random),
+            ))(out),
+            MpJoin::Ack {
+                reserved,
+                sender_hmac,
+            } => gen_tuple((
+                gen_head(len, 1, reserved_high_nibble(*reserved)),
+                gen_u8(reserved_low_byte(*reserved)),
+                gen_slice(sender_hmac),
+            ))(out),
+        }
+    }
+}
+
+impl Subtype for MpJoin {
+    fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        parse_mp_join(length, nibble, body)
+    }
+
+    fn encoded_len(&self) -> usize {
+        MpJoin::encoded_len(self)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        MpJoin::validate(self)
+    }
+
+    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
+        gen_mp_join(self)
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpJoin {
+        fn arbitrary(g: &mut Gen) -> Self {
+            match u8::arbitrary(g) % 3 {
+                0 => MpJoin::Syn {
+                    backup: flag(g),
+                    reserved: bits(g, 3),
+                    address_id: u8::arbitrary(g),
+                    receiver_token: <[u8; 4]>::arbitrary(g),
+                    sender_random: <[u8; 4]>::arbitrary(g),
+                },
+                1 => MpJoin::SynAck {
+                    backup: flag(g),
+                    reserved: bits(g, 3),
+                    address_id: u8::arbitrary(g),
+                    sender_truncated_hmac: <[u8; 8]>::arbitrary(g),
+                    sender_random: <[u8; 4]>::arbitrary(g),
+                },
+                _ => MpJoin::Ack {
+                    reserved: reserved12(g),
+                    sender_hmac: <[u8; 20]>::arbitrary(g),
+                },
+            }
+        }
+    }
+}

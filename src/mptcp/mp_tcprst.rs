@@ -1,0 +1,77 @@
+//! Subtype 8, MP_TCPRST (RFC 8684): why a subflow was reset (length 4).
+
+use std::io::Write;
+
+use cookie_factory::bytes::be_u8 as gen_u8;
+use cookie_factory::sequence::tuple as gen_tuple;
+use cookie_factory::SerializeFn;
+
+use crate::element::check_bits;
+use crate::error::{Error, LengthSet, MalformedReason};
+use crate::registry::TcpRstReason;
+
+use super::{check_length, gen_head, Subtype};
+
+/// MP_TCPRST length.
+pub const LENGTHS: LengthSet = LengthSet::exactly(4);
+
+/// Subtype 8, MP_TCPRST (RFC 8684), length 4: why a subflow was reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MpTcpRst {
+    /// The U, V and W flags (3 bits, U high): not assigned by RFC 8684.
+    pub reserved: u8,
+    /// T: the error is transient, the subflow may be tried again.
+    pub transient: bool,
+    /// The reason code.
+    pub reason: TcpRstReason,
+}
+
+impl Subtype for MpTcpRst {
+    fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        check_length(length, LENGTHS)?;
+        let [reason] = *body else {
+            return Err(MalformedReason::BadLength {
+                length,
+                allowed: LENGTHS,
+            });
+        };
+        Ok(Self {
+            reserved: nibble >> 1,
+            transient: nibble & 1 != 0,
+            reason: TcpRstReason::from_value(reason),
+        })
+    }
+
+    fn encoded_len(&self) -> usize {
+        4
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        check_bits("MP_TCPRST", "reserved (U V W)", u64::from(self.reserved), 3)
+    }
+
+    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
+        gen_tuple((
+            gen_head(4, 8, (self.reserved << 1) | u8::from(self.transient)),
+            gen_u8(self.reason.value()),
+        ))
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use super::super::arbitrary::*;
+    use super::*;
+
+    impl Arbitrary for MpTcpRst {
+        fn arbitrary(g: &mut Gen) -> Self {
+            Self {
+                reserved: bits(g, 3),
+                transient: flag(g),
+                reason: TcpRstReason::arbitrary(g),
+            }
+        }
+    }
+}

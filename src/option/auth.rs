@@ -1,0 +1,109 @@
+//! Segment authentication: kind 19, MD5 Signature (RFC 2385), and kind 29, the TCP
+//! Authentication Option (RFC 5925).
+
+use crate::bytes::InlineBytes;
+use crate::element::{exactly, put, put_head, put_opaque, put_slice, OptionBody};
+use crate::error::{LengthSet, MalformedReason};
+
+/// Kind 19, MD5 Signature (RFC 2385), length 18.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Md5Signature {
+    /// The 16-byte digest.
+    pub digest: [u8; 16],
+}
+
+impl OptionBody for Md5Signature {
+    const NAME_FOR_ERRORS: &'static str = "MD5 signature option";
+
+    fn lengths(_: u8) -> LengthSet {
+        LengthSet::exactly(18)
+    }
+
+    fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        exactly(body, Self::lengths(kind)).map(|digest| Self { digest })
+    }
+
+    fn encoded_len(&self) -> usize {
+        18
+    }
+
+    fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        put_opaque(out, kind, &self.digest)
+    }
+}
+
+/// Kind 29, TCP Authentication Option (RFC 5925), length 4 + MAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TcpAo {
+    /// KeyID of the MKT used.
+    pub key_id: u8,
+    /// RNextKeyID: the key the sender would like to receive with.
+    pub rnext_key_id: u8,
+    /// The message authentication code.
+    pub mac: InlineBytes<36>,
+}
+
+impl OptionBody for TcpAo {
+    const NAME_FOR_ERRORS: &'static str = "TCP-AO option";
+
+    fn lengths(_: u8) -> LengthSet {
+        LengthSet::range(4, 40)
+    }
+
+    fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        match body {
+            [key_id, rnext_key_id, mac @ ..] => Ok(Self {
+                key_id: *key_id,
+                rnext_key_id: *rnext_key_id,
+                mac: super::opaque(kind, mac, Self::lengths(kind))?,
+            }),
+            _ => Err(MalformedReason::BadLength {
+                length: crate::element::length_of(body),
+                allowed: Self::lengths(kind),
+            }),
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        4 + self.mac.len()
+    }
+
+    fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_head(out, kind, self.encoded_len())?;
+        put_slice(put(out, [self.key_id, self.rnext_key_id])?, &self.mac)
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for Md5Signature {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let mut digest = [0u8; 16];
+            fill(g, &mut digest);
+            (room >= 18).then_some(Self { digest })
+        }
+    }
+
+    /// MACs of RFC 5926's 12 bytes, 16, or any length that fits.
+    impl Generate for TcpAo {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let room = room.checked_sub(4)?.min(36);
+            let len = match below(g, 3) {
+                0 => 12.min(room),
+                1 => 16.min(room),
+                _ => length_in(g, 0, room),
+            };
+            Some(Self {
+                key_id: u8::arbitrary(g),
+                rnext_key_id: u8::arbitrary(g),
+                mac: inline_bytes(g, len),
+            })
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Kind 69, Encryption Negotiation (RFC 8547): suboptions kept as bytes.
+
+use crate::bytes::InlineBytes;
+use crate::element::{put_opaque, OptionBody};
+use crate::error::{LengthSet, MalformedReason};
+
+/// Kind 69, Encryption Negotiation (RFC 8547), suboptions kept as bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Eno {
+    /// The suboption bytes.
+    pub data: InlineBytes<38>,
+}
+
+impl OptionBody for Eno {
+    const NAME_FOR_ERRORS: &'static str = "ENO option";
+
+    fn lengths(_: u8) -> LengthSet {
+        LengthSet::range(2, 40)
+    }
+
+    fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        super::opaque(kind, body, Self::lengths(kind)).map(|data| Self { data })
+    }
+
+    fn encoded_len(&self) -> usize {
+        2 + self.data.len()
+    }
+
+    fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        put_opaque(out, kind, &self.data)
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+mod generate {
+    use quickcheck::Gen;
+
+    use crate::random::*;
+
+    use super::*;
+
+    impl Generate for Eno {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let len = length_in(g, 0, room.checked_sub(2)?.min(38));
+            Some(Self {
+                data: inline_bytes(g, len),
+            })
+        }
+    }
+}

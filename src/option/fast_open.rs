@@ -1,0 +1,69 @@
+//! Kind 34, TCP Fast Open (RFC 7413): a cookie request (length 2) or a 4..=16-byte cookie.
+
+use crate::bytes::InlineBytes;
+use crate::element::{put_opaque, OptionBody};
+use crate::error::{LengthSet, MalformedReason};
+
+/// Kind 34, TCP Fast Open (RFC 7413): length 2 (cookie request) or 6..=18.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct FastOpen {
+    /// The cookie; empty for a cookie request.
+    pub cookie: InlineBytes<16>,
+}
+
+/// RFC 7413 s4.1.1: a cookie request (2), or a 4..=16-byte cookie; the length MUST be even.
+pub(crate) const LENGTHS: LengthSet = LengthSet::of(&[2, 6, 8, 10, 12, 14, 16, 18]);
+
+impl OptionBody for FastOpen {
+    const NAME_FOR_ERRORS: &'static str = "TCP Fast Open option";
+
+    fn lengths(_: u8) -> LengthSet {
+        LENGTHS
+    }
+
+    fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        super::opaque(kind, body, LENGTHS).map(|cookie| Self { cookie })
+    }
+
+    fn encoded_len(&self) -> usize {
+        2 + self.cookie.len()
+    }
+
+    fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        put_opaque(out, kind, &self.cookie)
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+pub(crate) mod generate {
+    use quickcheck::Gen;
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// A TCP Fast Open cookie fitting in `room` bytes: empty (a cookie request) or an even
+    /// 4..=16 bytes (RFC 7413 s4.1.1).
+    pub(crate) fn cookie(g: &mut Gen, room: usize) -> InlineBytes<16> {
+        if room < 4 || one_in(g, 4) {
+            InlineBytes::new()
+        } else {
+            let len = if one_in(g, 2) {
+                // Linux and Chrome send 8 bytes.
+                8.min(room)
+            } else {
+                length_in(g, 4, room.min(16))
+            };
+            // Even lengths only; `room` is at least 4, so this stays at least 4.
+            inline_bytes(g, len & !1)
+        }
+    }
+
+    impl Generate for FastOpen {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            Some(Self {
+                cookie: cookie(g, room.checked_sub(2)?),
+            })
+        }
+    }
+}

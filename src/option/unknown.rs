@@ -1,0 +1,158 @@
+//! Options this crate keeps as bytes: kinds it does not decode ([`Unknown`]) and options that
+//! break their framing or their specification ([`Malformed`]).
+
+use crate::bytes::InlineBytes;
+use crate::element::{put_opaque, put_slice, unencodable, OptionBody};
+use crate::error::{Error, LengthSet, MalformedReason};
+
+use super::{ParseMode, TcpOption};
+
+/// Any kind this crate does not decode, with its bytes after Kind and Length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Unknown {
+    /// The kind byte.
+    pub kind: u8,
+    /// The bytes after Kind and Length.
+    pub data: InlineBytes<38>,
+}
+
+/// An option that breaks its framing or its specification, kept byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Malformed {
+    /// The kind byte.
+    pub kind: u8,
+    /// Exactly the bytes the option spans, from its kind byte on (to the end of the option
+    /// area when its length cannot be trusted).
+    pub bytes: InlineBytes<40>,
+    /// What is wrong with it.
+    pub reason: MalformedReason,
+}
+
+impl OptionBody for Unknown {
+    const NAME_FOR_ERRORS: &'static str = "unknown option";
+
+    fn lengths(_: u8) -> LengthSet {
+        LengthSet::range(2, 40)
+    }
+
+    fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        super::opaque(kind, body, Self::lengths(kind)).map(|data| Self { kind, data })
+    }
+
+    fn encoded_len(&self) -> usize {
+        2 + self.data.len()
+    }
+
+    fn validate(&self, _: u8) -> Result<(), Error> {
+        let kind = self.kind;
+        if super::is_decoded_kind(kind) {
+            unencodable(
+                Self::NAME_FOR_ERRORS,
+                format!("kind {kind} is decoded by this crate; use its own variant"),
+            )
+        } else {
+            Ok(())
+        }
+    }
+
+    fn write<'o>(&self, _: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        put_opaque(out, self.kind, &self.data)
+    }
+}
+
+impl OptionBody for Malformed {
+    const NAME_FOR_ERRORS: &'static str = "malformed option";
+
+    fn lengths(_: u8) -> LengthSet {
+        LengthSet::range(1, 40)
+    }
+
+    /// Never called: malformed options come from the framing, not from a body parser.
+    fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        Err(MalformedReason::BadLength {
+            length: crate::element::length_of(body),
+            allowed: Self::lengths(kind),
+        })
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The bytes must be malformed exactly as stated: parsed alone, they give this very option
+    /// back (a framing error then also runs to the end of the bytes).
+    fn validate(&self, _: u8) -> Result<(), Error> {
+        const WHAT: &str = "malformed option";
+        let Self {
+            kind,
+            bytes,
+            reason,
+        } = self;
+        if bytes.first() != Some(kind) {
+            return unencodable(WHAT, format!("its bytes must start with its kind {kind}"));
+        }
+        match TcpOption::parse_prefix(bytes, ParseMode::Lossless) {
+            Ok((TcpOption::Malformed(parsed), [])) if parsed == *self => Ok(()),
+            Ok((
+                TcpOption::Malformed(Malformed {
+                    reason: found,
+                    bytes: spanned,
+                    ..
+                }),
+                _,
+            )) => unencodable(
+                WHAT,
+                format!(
+                    "bytes {bytes} are stated as \"{reason}\", but parse as \"{found}\" over {} bytes",
+                    spanned.len()
+                ),
+            ),
+            Ok((parsed, _)) => unencodable(
+                WHAT,
+                format!(
+                    "bytes {bytes} are stated as \"{reason}\", but begin with a well-formed {} option",
+                    parsed.name()
+                ),
+            ),
+            Err(e) => unencodable(WHAT, format!("bytes {bytes}: {e}")),
+        }
+    }
+
+    fn write<'o>(&self, _: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        put_slice(out, &self.bytes)
+    }
+}
+
+#[cfg(feature = "quickcheck")]
+pub(crate) mod generate {
+    use quickcheck::{Arbitrary, Gen};
+
+    use crate::random::*;
+
+    use super::*;
+
+    /// Kinds this crate keeps as [`Unknown`] that real traffic or the registry knows.
+    pub(crate) const UNDECODED_KINDS: [u8; 19] = [
+        16, 17, 18, 20, 22, 23, 24, 25, 26, 31, 32, 33, 35, 70, 76, 77, 78, 173, 255,
+    ];
+
+    /// A kind the crate does not decode.
+    pub(crate) fn unknown_kind(g: &mut Gen) -> u8 {
+        let kind = u8::arbitrary(g);
+        if crate::option::is_decoded_kind(kind) || one_in(g, 2) {
+            g.choose(&UNDECODED_KINDS).copied().unwrap_or(76)
+        } else {
+            kind
+        }
+    }
+
+    impl Generate for Unknown {
+        fn generate(g: &mut Gen, room: usize) -> Option<Self> {
+            let len = length_in(g, 0, room.checked_sub(2)?.min(38));
+            Some(Self {
+                kind: unknown_kind(g),
+                data: inline_bytes(g, len),
+            })
+        }
+    }
+}
