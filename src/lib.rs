@@ -38,6 +38,8 @@
 //! - [`codec`] lets a [`Parser`] decode kinds or MPTCP subtypes this crate does not know.
 //! - [`capture`] (feature `capture`) reads pcap/pcapng and finds TCP in each frame, in bounded
 //!   memory.
+//! - [`columnar`] (feature `parquet`) turns captures into Arrow record batches, Parquet and
+//!   Arrow IPC files with every option kept byte for byte, and reads the headers back.
 //! - [`harness`] is for test suites: byte-exact round trips (`check_roundtrip`), well-formed
 //!   segments (`check_wellformed`), your decoder or encoder against tcpwire (`Differential`),
 //!   and generator profiles for property tests.
@@ -69,6 +71,9 @@ mod bytes;
 pub mod capture;
 pub mod checksum;
 pub mod codec;
+#[cfg(feature = "parquet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
+pub mod columnar;
 mod convert;
 mod display;
 mod element;

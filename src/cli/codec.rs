@@ -43,6 +43,10 @@ pub struct EncodeArgs {
     /// the options by hand): one EOL if needed, then zeros to a 4-byte boundary.
     #[arg(long)]
     pub fit: bool,
+    /// Read the headers from a Parquet file written by `tcpwire pcap --format parquet` instead
+    /// of JSON lines: each made again from its columns, as hex (feature `parquet`).
+    #[arg(long, value_name = "FILE")]
+    pub from_parquet: Option<std::path::PathBuf>,
 }
 
 const ENCODE_HELP: &str = "\
@@ -101,6 +105,9 @@ pub fn run_decode(args: &DecodeArgs) -> io::Result<Exit> {
 
 /// Runs `tcpwire encode`.
 pub fn run_encode(args: &EncodeArgs) -> io::Result<Exit> {
+    if let Some(path) = &args.from_parquet {
+        return super::columnar::run_encode(path);
+    }
     let mut out = stdout();
     let mut warn = |message: &str| super::warn(&format!("tcpwire encode: {message}"));
     let tally = encode_stream(io::stdin().lock(), MAX_LINE, args.fit, &mut out, &mut warn)?;

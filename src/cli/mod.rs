@@ -2,6 +2,7 @@
 //! with a progress indicator, writing to a stdout that may close early.
 
 pub mod codec;
+pub mod columnar;
 pub mod input;
 pub mod lines;
 pub mod mptcp;

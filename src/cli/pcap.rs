@@ -34,6 +34,9 @@ pub struct Args {
     /// Signature keys (TCP-MD5, TCP-AO).
     #[command(flatten)]
     pub keys: super::trust::KeyArgs,
+    /// Columnar output: --format parquet|arrow, -o, -j, --partition (src/cli/columnar.rs).
+    #[command(flatten)]
+    pub columnar: super::columnar::ColumnarArgs,
 }
 
 const AFTER_HELP: &str = "\
@@ -226,6 +229,9 @@ struct ErrorLine<'a> {
 
 /// Runs `tcpwire pcap`.
 pub fn run(args: &Args) -> io::Result<Exit> {
+    if args.columnar.wanted() {
+        return super::columnar::run_pcap(&args.files, args.strict, &args.columnar);
+    }
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
         Err(e) => {
