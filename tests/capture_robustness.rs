@@ -43,7 +43,8 @@ fn pcap(snaplen: u32, records: &[(u32, Vec<u8>)]) -> Vec<u8> {
 }
 
 fn write(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tcpwire-robust-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("tcpwire-robust-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();

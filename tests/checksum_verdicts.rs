@@ -98,7 +98,8 @@ fn epb_flags_are_read_and_decide_the_verdict() {
             &[option(1, b"a comment"), flags((1 << 10) | 0x2)],
         ),
     ]);
-    let dir = std::env::temp_dir().join(format!("tcpwire-epb-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("tcpwire-epb-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("flags.pcapng");
     std::fs::write(&path, &capture).unwrap();
@@ -142,7 +143,8 @@ fn a_zero_ip_total_length_is_a_super_segment() {
         epb(&packet(offload, false), &[]),
         epb(&packet(0x1234, true), &[]),
     ]);
-    let dir = std::env::temp_dir().join(format!("tcpwire-tso-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("tcpwire-tso-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tso.pcapng");
     std::fs::write(&path, &capture).unwrap();

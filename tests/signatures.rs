@@ -150,7 +150,8 @@ fn md5_capture_verdicts_on_the_command_line() {
         &format!("fd00:71:1::2,fd00:71:2::2={MD5_KEY}"),
     ]);
     assert_eq!(scoped, right);
-    let dir = std::env::temp_dir().join(format!("tcpwire-md5-keys-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("tcpwire-md5-keys-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let key_file = dir.join("keys");
     std::fs::write(
