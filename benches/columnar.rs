@@ -19,7 +19,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde::Serialize;
 use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated};
-use tcpwire::checksum::{ChecksumHints, ChecksumVerdict};
+use tcpwire::checksum::ChecksumVerdict;
 use tcpwire::columnar::{batches_in_order, parquet_writer, CaptureBatches, ExportOptions, InOrder};
 use tcpwire::wire::options_with_offsets;
 use tcpwire::{ParseMode, TcpHeader, TcpOption};
@@ -91,28 +91,7 @@ fn ndjson(capture: &Arc<[u8]>, out: &mut Vec<u8>) -> u64 {
         let Ok(header) = TcpHeader::parse_with(tcp.segment, ParseMode::Lossless) else {
             continue;
         };
-        let (payload_len, checksum) = if tcp.truncated {
-            (
-                tcp.declared_len.saturating_sub(header.header_len()),
-                ChecksumVerdict::NotCheckable,
-            )
-        } else {
-            let hints = ChecksumHints {
-                flagged_valid: frame.checksum_valid(),
-                flagged_not_ready: frame.checksum_not_ready(),
-                super_segment: tcp.super_segment || frame.tso_flagged(),
-            };
-            let verdict = tcpwire::checksum::verdict(
-                tcp.pseudo_header_src,
-                tcp.pseudo_header_dst,
-                tcp.segment,
-                hints,
-            );
-            (
-                tcp.segment.len().saturating_sub(header.header_len()),
-                verdict,
-            )
-        };
+        let (payload_len, checksum) = tcp.payload_and_verdict(&frame, header.header_len());
         let malformed = options_with_offsets(&header)
             .filter_map(|(offset, option)| match option {
                 TcpOption::Malformed(m) => Some(MalformedLine {

@@ -22,6 +22,8 @@
 
 use std::net::IpAddr;
 
+use crate::checksum::{ChecksumHints, ChecksumVerdict};
+
 use etherparse::err::Layer;
 use etherparse::{EtherType, IpNumber, LaxNetSlice, LaxSlicedPacket, LenSource};
 
@@ -236,6 +238,41 @@ pub struct TcpInFrame<'a> {
     /// larger than its own interface's MTU but under 64 KiB is not flagged: the MTU is not in
     /// the capture (and loopback's is 64 KiB).
     pub super_segment: bool,
+}
+
+impl TcpInFrame<'_> {
+    /// The payload length and the checksum verdict of this segment, whose header (parsed by the
+    /// caller) is `header_len` bytes, as `tcpwire pcap` reports them: for a segment cut short
+    /// by the capture, the payload length the IP header declares and
+    /// [`ChecksumVerdict::NotCheckable`]; else the captured payload and the verdict of
+    /// [`checksum::verdict`](crate::checksum::verdict), with the frame's pcapng flags and the
+    /// super-segment flag as hints.
+    pub fn payload_and_verdict(
+        &self,
+        frame: &Frame,
+        header_len: usize,
+    ) -> (usize, ChecksumVerdict) {
+        if self.truncated {
+            return (
+                self.declared_len.saturating_sub(header_len),
+                ChecksumVerdict::NotCheckable,
+            );
+        }
+        let hints = ChecksumHints {
+            flagged_valid: frame.checksum_valid(),
+            flagged_not_ready: frame.checksum_not_ready(),
+            super_segment: self.super_segment || frame.tso_flagged(),
+        };
+        (
+            self.segment.len().saturating_sub(header_len),
+            crate::checksum::verdict(
+                self.pseudo_header_src,
+                self.pseudo_header_dst,
+                self.segment,
+                hints,
+            ),
+        )
+    }
 }
 
 /// What [`find_tcp`] found in a frame.

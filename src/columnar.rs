@@ -86,7 +86,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
-use crate::checksum::{ChecksumHints, ChecksumVerdict};
+use crate::checksum::ChecksumVerdict;
 use crate::harness::Skipped;
 use crate::{Error, ParseMode, TcpHeader};
 
@@ -297,27 +297,7 @@ impl CaptureBatches {
             }
         };
         // The verdict `tcpwire pcap` gives (pcapng flags and super-segments as hints).
-        let (payload_len, checksum_verdict) = if tcp.truncated {
-            (
-                tcp.declared_len.saturating_sub(header.header_len()),
-                ChecksumVerdict::NotCheckable,
-            )
-        } else {
-            let hints = ChecksumHints {
-                flagged_valid: frame.checksum_valid(),
-                flagged_not_ready: frame.checksum_not_ready(),
-                super_segment: tcp.super_segment || frame.tso_flagged(),
-            };
-            (
-                tcp.segment.len().saturating_sub(header.header_len()),
-                crate::checksum::verdict(
-                    tcp.pseudo_header_src,
-                    tcp.pseudo_header_dst,
-                    tcp.segment,
-                    hints,
-                ),
-            )
-        };
+        let (payload_len, checksum_verdict) = tcp.payload_and_verdict(frame, header.header_len());
         self.summary.segments += 1;
         self.builder.push_segment(&SegmentRow {
             file: &self.file,

@@ -7,7 +7,7 @@ use tcpwire::option::Malformed;
 
 use serde::Serialize;
 use tcpwire::capture::{find_tcp, Decapsulated, Frame, TcpInFrame};
-use tcpwire::checksum::{ChecksumHints, ChecksumVerdict};
+use tcpwire::checksum::ChecksumVerdict;
 use tcpwire::harness::Skipped;
 use tcpwire::signature::SignatureVerdict;
 use tcpwire::wire::options_with_offsets;
@@ -151,27 +151,7 @@ pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> 
         }
         Err(e) => return Examined::Error(SegmentError::Unusable(e)),
     };
-    let (payload_len, checksum) = if tcp.truncated {
-        (
-            tcp.declared_len.saturating_sub(header.header_len()),
-            ChecksumVerdict::NotCheckable,
-        )
-    } else {
-        let hints = ChecksumHints {
-            flagged_valid: frame.checksum_valid(),
-            flagged_not_ready: frame.checksum_not_ready(),
-            super_segment: tcp.super_segment || frame.tso_flagged(),
-        };
-        (
-            tcp.segment.len().saturating_sub(header.header_len()),
-            tcpwire::checksum::verdict(
-                tcp.pseudo_header_src,
-                tcp.pseudo_header_dst,
-                tcp.segment,
-                hints,
-            ),
-        )
-    };
+    let (payload_len, checksum) = tcp.payload_and_verdict(frame, header.header_len());
     Examined::Segment(Segment {
         tcp,
         header,
