@@ -48,6 +48,13 @@ impl<const N: usize> InlineBytes<N> {
         Some(out)
     }
 
+    /// `bytes` inline, for slices a parser has already bounded to `N` bytes (a borrowed
+    /// option's fields); a longer slice, which no parser lets through, gives empty bytes.
+    #[inline(always)]
+    pub(crate) fn from_bounded(bytes: &[u8]) -> Self {
+        Self::from_slice(bytes).unwrap_or_default()
+    }
+
     /// The bytes held.
     pub fn as_slice(&self) -> &[u8] {
         // `len <= N` is an invariant of every constructor; `get` keeps this total anyway.

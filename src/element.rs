@@ -154,6 +154,56 @@ pub(crate) fn gen_by<'a, W: std::io::Write + 'a>(
     }
 }
 
+/// A kind's value read from the wire without copying its bytes: the form the zero-copy view
+/// ([`TcpHeaderView`](crate::TcpHeaderView)) yields.
+///
+/// A kind whose value is a few numbers is its own borrowed form (the blanket impl below: `view`
+/// is its `parse`). A kind that keeps bytes has a twin holding `&'a [u8]`, and its owned
+/// `parse` is that twin's `view` then `to_owned_value`: the view and the owned value read the
+/// bytes by one rule, written once.
+pub(crate) trait Borrowed<'a>: Copy {
+    /// The owned value.
+    type Owned;
+
+    /// Decodes the body (the bytes after Kind and Length) of an option of `kind` whose length
+    /// is one the kind allows, borrowing its bytes.
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason>;
+
+    /// The owned value: the bytes copied into inline storage.
+    fn to_owned_value(self) -> Self::Owned;
+}
+
+impl<'a, T: OptionBody + Copy> Borrowed<'a> for T {
+    type Owned = T;
+
+    #[inline(always)]
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        T::parse(kind, body)
+    }
+
+    #[inline(always)]
+    fn to_owned_value(self) -> T {
+        self
+    }
+}
+
+/// `body` when it has at most `N` bytes (what an `InlineBytes<N>` holds), else the option's
+/// length as a bad one.
+#[inline(always)]
+pub(crate) fn at_most<const N: usize>(
+    body: &[u8],
+    allowed: LengthSet,
+) -> Result<&[u8], MalformedReason> {
+    if body.len() <= N {
+        Ok(body)
+    } else {
+        Err(MalformedReason::BadLength {
+            length: length_of(body),
+            allowed,
+        })
+    }
+}
+
 /// A type that carries its kind number in the value (experiments, unknown, custom and
 /// malformed options), so the table cannot fix it.
 pub(crate) trait OwnKind {

@@ -29,6 +29,10 @@
 //! - [`TcpOption`] has a variant per IANA option kind, each holding its kind's type from
 //!   [`option`] (one file per kind); [`MptcpOption`] one per Multipath TCP subtype of both
 //!   versions, decided from the option's own bytes ([`mptcp`]).
+//! - [`TcpHeaderView`] ([`view`]) reads a header in place without building the owned value:
+//!   fixed fields on demand, options decoded one at a time as borrowed, typed values
+//!   ([`option::OptionView`], MPTCP subtypes included), no allocation; its `to_owned` equals
+//!   lossless parsing.
 //! - [`wire`] has the length rules and generators, for tools that build bytes by hand.
 //! - [`builder`] makes canonical segments (data offset, padding, checksum); [`checksum`]
 //!   computes and verifies checksums over IPv4/IPv6 pseudo-headers, on values or raw bytes,
@@ -94,6 +98,7 @@ mod serde_form;
 #[cfg(feature = "signatures")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signatures")))]
 pub mod signature;
+pub mod view;
 pub mod wire;
 
 pub use builder::{Builder, TcpHeaderBuilder, TcpSegmentBuilder};
@@ -108,6 +113,7 @@ pub use option::{
     TcpOption, EXID_FAST_OPEN, MAX_OPTION_AREA,
 };
 pub use registry::{AltChecksumAlgorithm, MptcpSubtype, OtherValue, TcpOptionKind, TcpRstReason};
+pub use view::TcpHeaderView;
 
 /// The crates whose types appear in this crate's API, re-exported so that users name the very
 /// versions this crate uses: `smallvec` holds option lists and SACK blocks, `cookie_factory`

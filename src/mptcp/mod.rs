@@ -93,8 +93,8 @@ pub use mp_fastclose::MpFastclose;
 pub use mp_join::MpJoin;
 pub use mp_prio::MpPrio;
 pub use mp_tcprst::MpTcpRst;
-pub use opaque::{MpExperimental, Unassigned};
-pub use remove_addr::RemoveAddr;
+pub use opaque::{MpExperimental, MpExperimentalView, Unassigned, UnassignedView};
+pub use remove_addr::{RemoveAddr, RemoveAddrView};
 
 /// The option kind of Multipath TCP.
 const KIND: u8 = 30;
@@ -122,11 +122,40 @@ pub(crate) trait Subtype: Sized {
     fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a;
 }
 
-/// Builds [`MptcpOption`] and its dispatch from the table of subtypes.
+/// A subtype's value read from the wire without copying its bytes (see the crate's
+/// `Borrowed` for option kinds): a subtype of a few numbers is its own borrowed form; one that
+/// keeps bytes has a twin holding `&'a [u8]` from which its owned value is made.
+pub(crate) trait BorrowedSubtype<'a>: Copy {
+    /// The owned value.
+    type Owned;
+
+    /// Decodes an option of subtype `subtype`, as [`Subtype::parse`] does, borrowing its bytes.
+    fn view(subtype: u8, length: u8, nibble: u8, body: &'a [u8]) -> Result<Self, MalformedReason>;
+
+    /// The owned value.
+    fn to_owned_value(self) -> Self::Owned;
+}
+
+impl<'a, T: Subtype + Copy> BorrowedSubtype<'a> for T {
+    type Owned = T;
+
+    #[inline(always)]
+    fn view(subtype: u8, length: u8, nibble: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        T::parse(subtype, length, nibble, body)
+    }
+
+    #[inline(always)]
+    fn to_owned_value(self) -> T {
+        self
+    }
+}
+
+/// Builds [`MptcpOption`], its borrowed twin [`MptcpView`] and their dispatch from the table of
+/// subtypes (each with the type the view holds: the subtype's own, or its borrowed twin).
 macro_rules! subtype_table {
     (
-        subtypes { $( $(#[$doc:meta])* $variant:ident = $subtype:literal; )* }
-        unassigned { $(#[$udoc:meta])* $unassigned:ident }
+        subtypes { $( $(#[$doc:meta])* $variant:ident($vty:ty) = $subtype:literal; )* }
+        unassigned { $(#[$udoc:meta])* $unassigned:ident($uvty:ty) }
     ) => {
         /// A Multipath TCP option (kind 30), one variant per subtype.
         ///
@@ -198,6 +227,48 @@ macro_rules! subtype_table {
             }
         }
 
+        /// A Multipath TCP option borrowed from the bytes it was read from: what
+        /// [`OptionView::Mptcp`](crate::option::OptionView::Mptcp) holds. Subtypes that keep
+        /// bytes borrow them; [`to_owned`](Self::to_owned) gives the [`MptcpOption`] lossless
+        /// parsing gives.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum MptcpView<'a> {
+            $( $(#[$doc])* $variant($vty), )*
+            $(#[$udoc])* $unassigned($uvty),
+        }
+
+        impl<'a> MptcpView<'a> {
+            /// The subtype as an IANA registry value.
+            pub fn subtype(&self) -> MptcpSubtype {
+                match self {
+                    $( Self::$variant(_) => MptcpSubtype::from_value($subtype), )*
+                    Self::$unassigned(v) => MptcpSubtype::from_value(v.subtype()),
+                }
+            }
+
+            /// The owned option.
+            pub fn to_owned(self) -> MptcpOption {
+                match self {
+                    $( Self::$variant(v) => MptcpOption::$variant(BorrowedSubtype::to_owned_value(v)), )*
+                    Self::$unassigned(v) => MptcpOption::$unassigned(BorrowedSubtype::to_owned_value(v)),
+                }
+            }
+        }
+
+        /// [`parse_mptcp`], borrowing the bytes.
+        #[inline]
+        pub(crate) fn parse_mptcp_view<'a>(length: u8, body: &'a [u8]) -> Result<MptcpView<'a>, MalformedReason> {
+            let Some((&byte2, body)) = body.split_first() else {
+                return Err(MalformedReason::BadLength { length, allowed: LENGTHS });
+            };
+            let nibble = byte2 & 0x0f;
+            match byte2 >> 4 {
+                $( $subtype => <$vty as BorrowedSubtype>::view($subtype, length, nibble, body).map(MptcpView::$variant), )*
+                subtype => <$uvty as BorrowedSubtype>::view(subtype, length, nibble, body).map(MptcpView::$unassigned),
+            }
+        }
+
         /// One generator per subtype, in the table's order.
         #[cfg(feature = "quickcheck")]
         const GENERATORS: &[fn(&mut quickcheck::Gen) -> MptcpOption] = &[
@@ -224,29 +295,54 @@ macro_rules! subtype_table {
 subtype_table! {
     subtypes {
     /// Subtype 0, MP_CAPABLE: version and algorithm negotiation, keys.
-    MpCapable = 0;
+    MpCapable(MpCapable) = 0;
     /// Subtype 1, MP_JOIN: a new subflow joining a connection (three forms by length).
-    MpJoin = 1;
+    MpJoin(MpJoin) = 1;
     /// Subtype 2, DSS: data ACK and data sequence mapping.
-    Dss = 2;
+    Dss(Dss) = 2;
     /// Subtype 3, ADD_ADDR: an address the sender can be reached at (v0 or v1 layout).
-    AddAddr = 3;
+    AddAddr(AddAddr) = 3;
     /// Subtype 4, REMOVE_ADDR, length 3 + n: addresses withdrawn.
-    RemoveAddr = 4;
+    RemoveAddr(RemoveAddrView<'a>) = 4;
     /// Subtype 5, MP_PRIO, length 3 (or 4 in v0, with an address ID).
-    MpPrio = 5;
+    MpPrio(MpPrio) = 5;
     /// Subtype 6, MP_FAIL, length 12: fallback at a data sequence number.
-    MpFail = 6;
+    MpFail(MpFail) = 6;
     /// Subtype 7, MP_FASTCLOSE, length 12.
-    MpFastclose = 7;
+    MpFastclose(MpFastclose) = 7;
     /// Subtype 8, MP_TCPRST (RFC 8684), length 4: why a subflow was reset.
-    MpTcpRst = 8;
+    MpTcpRst(MpTcpRst) = 8;
     /// Subtype 15, MP_EXPERIMENTAL (reserved for private use), any length: kept as bytes.
-    MpExperimental = 15;
+    MpExperimental(MpExperimentalView<'a>) = 15;
     }
     unassigned {
         /// Subtypes 9..=14, not assigned by IANA: kept as bytes.
-        Unassigned
+        Unassigned(UnassignedView<'a>)
+    }
+}
+
+impl MptcpView<'_> {
+    /// The snake_case name of the variant, as [`MptcpOption::name`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Unassigned(_) => "unassigned",
+            other => other.subtype().name(),
+        }
+    }
+}
+
+/// Kind 30 borrowed: the subtype decides the rest.
+impl<'a> crate::element::Borrowed<'a> for MptcpView<'a> {
+    type Owned = MptcpOption;
+
+    #[inline]
+    fn view(_: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        parse_mptcp_view(length_of(body), body)
+    }
+
+    #[inline]
+    fn to_owned_value(self) -> MptcpOption {
+        self.to_owned()
     }
 }
 
@@ -398,15 +494,16 @@ pub(crate) fn check_length(length: u8, allowed: LengthSet) -> Result<(), Malform
     }
 }
 
-/// The body of an opaque subtype.
-pub(crate) fn inline_data(
-    length: u8,
-    body: Body<'_>,
-) -> Result<InlineBytes<MAX_MPTCP_DATA>, MalformedReason> {
-    InlineBytes::from_slice(body).ok_or(MalformedReason::BadLength {
-        length,
-        allowed: LENGTHS,
-    })
+/// The body of an opaque subtype: at most [`MAX_MPTCP_DATA`] bytes.
+pub(crate) fn inline_data(length: u8, body: Body<'_>) -> Result<Body<'_>, MalformedReason> {
+    if body.len() <= MAX_MPTCP_DATA {
+        Ok(body)
+    } else {
+        Err(MalformedReason::BadLength {
+            length,
+            allowed: LENGTHS,
+        })
+    }
 }
 
 /// The 12 reserved bits (the nibble and byte 3) and the 8 bytes after them, as MP_FAIL and

@@ -11,7 +11,7 @@ use crate::bytes::InlineBytes;
 use crate::element::{check_bits, unencodable};
 use crate::error::{Error, MalformedReason};
 
-use super::{gen_head, inline_data, Subtype, MAX_MPTCP_DATA};
+use super::{gen_head, inline_data, BorrowedSubtype, Subtype, MAX_MPTCP_DATA};
 
 /// Subtype 15, MP_EXPERIMENTAL (reserved for private use), any length: kept as bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,11 +34,8 @@ pub struct Unassigned {
 }
 
 impl Subtype for MpExperimental {
-    fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        Ok(Self {
-            nibble,
-            data: inline_data(length, body)?,
-        })
+    fn parse(subtype: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        MpExperimentalView::view(subtype, length, nibble, body).map(BorrowedSubtype::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -59,11 +56,7 @@ impl Subtype for MpExperimental {
 
 impl Subtype for Unassigned {
     fn parse(subtype: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        Ok(Self {
-            subtype,
-            nibble,
-            data: inline_data(length, body)?,
-        })
+        UnassignedView::view(subtype, length, nibble, body).map(BorrowedSubtype::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -91,6 +84,88 @@ impl Subtype for Unassigned {
             gen_head(self.encoded_len(), self.subtype, self.nibble),
             gen_slice(self.data.as_slice()),
         ))
+    }
+}
+
+/// [`MpExperimental`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MpExperimentalView<'a> {
+    nibble: u8,
+    data: &'a [u8],
+}
+
+impl<'a> MpExperimentalView<'a> {
+    /// The low nibble of byte 2.
+    pub fn nibble(&self) -> u8 {
+        self.nibble
+    }
+
+    /// The bytes after byte 2.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+}
+
+impl<'a> BorrowedSubtype<'a> for MpExperimentalView<'a> {
+    type Owned = MpExperimental;
+
+    fn view(_: u8, length: u8, nibble: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        Ok(Self {
+            nibble,
+            data: inline_data(length, body)?,
+        })
+    }
+
+    fn to_owned_value(self) -> MpExperimental {
+        MpExperimental {
+            nibble: self.nibble,
+            data: InlineBytes::from_bounded(self.data),
+        }
+    }
+}
+
+/// [`Unassigned`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnassignedView<'a> {
+    subtype: u8,
+    nibble: u8,
+    data: &'a [u8],
+}
+
+impl<'a> UnassignedView<'a> {
+    /// The subtype (9..=14).
+    pub fn subtype(&self) -> u8 {
+        self.subtype
+    }
+
+    /// The low nibble of byte 2.
+    pub fn nibble(&self) -> u8 {
+        self.nibble
+    }
+
+    /// The bytes after byte 2.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+}
+
+impl<'a> BorrowedSubtype<'a> for UnassignedView<'a> {
+    type Owned = Unassigned;
+
+    fn view(subtype: u8, length: u8, nibble: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        Ok(Self {
+            subtype,
+            nibble,
+            data: inline_data(length, body)?,
+        })
+    }
+
+    fn to_owned_value(self) -> Unassigned {
+        Unassigned {
+            subtype: self.subtype,
+            nibble: self.nibble,
+            data: InlineBytes::from_bounded(self.data),
+        }
     }
 }
 

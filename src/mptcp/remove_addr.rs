@@ -10,7 +10,7 @@ use crate::bytes::InlineBytes;
 use crate::element::{check_bits, unencodable};
 use crate::error::{Error, LengthSet, MalformedReason};
 
-use super::{check_length, gen_head, inline_data, Subtype, MAX_MPTCP_DATA};
+use super::{check_length, gen_head, inline_data, BorrowedSubtype, Subtype, MAX_MPTCP_DATA};
 
 /// REMOVE_ADDR lengths: 3 + n address IDs, n >= 1.
 pub const LENGTHS: LengthSet = LengthSet::range(4, 40);
@@ -25,12 +25,8 @@ pub struct RemoveAddr {
 }
 
 impl Subtype for RemoveAddr {
-    fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        check_length(length, LENGTHS)?;
-        Ok(Self {
-            reserved: nibble,
-            address_ids: inline_data(length, body)?,
-        })
+    fn parse(subtype: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        RemoveAddrView::view(subtype, length, nibble, body).map(BorrowedSubtype::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -50,6 +46,44 @@ impl Subtype for RemoveAddr {
             gen_head(self.encoded_len(), 4, self.reserved),
             gen_slice(self.address_ids.as_slice()),
         ))
+    }
+}
+
+/// [`RemoveAddr`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RemoveAddrView<'a> {
+    reserved: u8,
+    address_ids: &'a [u8],
+}
+
+impl<'a> RemoveAddrView<'a> {
+    /// The low nibble of byte 2 (reserved).
+    pub fn reserved(&self) -> u8 {
+        self.reserved
+    }
+
+    /// The address IDs removed (1..=37), in wire order.
+    pub fn address_ids(&self) -> &'a [u8] {
+        self.address_ids
+    }
+}
+
+impl<'a> BorrowedSubtype<'a> for RemoveAddrView<'a> {
+    type Owned = RemoveAddr;
+
+    fn view(_: u8, length: u8, nibble: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        check_length(length, LENGTHS)?;
+        Ok(Self {
+            reserved: nibble,
+            address_ids: inline_data(length, body)?,
+        })
+    }
+
+    fn to_owned_value(self) -> RemoveAddr {
+        RemoveAddr {
+            reserved: self.reserved,
+            address_ids: InlineBytes::from_bounded(self.address_ids),
+        }
     }
 }
 

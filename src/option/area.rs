@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 use crate::bytes::InlineBytes;
 use crate::error::{Error, MalformedReason};
 
-use super::{Malformed, Slot, TcpOption};
+use super::{Malformed, MalformedView, OptionView, Slot, TcpOption};
 
 /// The most option bytes a header can carry (data offset 15).
 pub const MAX_OPTION_AREA: usize = 40;
@@ -193,6 +193,88 @@ pub(crate) fn nop_slots() -> OptionList {
 #[inline(never)]
 fn make_room(options: &mut OptionList, bytes_left: usize) {
     options.reserve_exact(bytes_left.min(MAX_OPTION_AREA));
+}
+
+/// The options of an option area, borrowed and decoded one at a time: what
+/// [`TcpHeaderView::options`](crate::TcpHeaderView::options) returns.
+///
+/// It frames the area as lossless parsing does and yields the same options in the same order:
+/// EOL ends the list (the bytes after it are the header's padding); an option that breaks its
+/// specification is an [`OptionView::Malformed`] item and the iteration goes on after it; one
+/// that breaks the framing (no Length byte, a Length below 2, a Length past the area) is the
+/// last item, spanning the rest of the area. It never allocates.
+#[derive(Debug, Clone)]
+pub struct OptionIter<'a> {
+    /// The area from the next option on.
+    rest: &'a [u8],
+    /// The offset of `rest` from the start of the header.
+    offset: usize,
+}
+
+impl<'a> OptionIter<'a> {
+    /// The options of `area`, which starts `base_offset` bytes into the header (20).
+    pub(crate) fn new(area: &'a [u8], base_offset: usize) -> Self {
+        Self {
+            rest: area,
+            offset: base_offset,
+        }
+    }
+}
+
+impl<'a> Iterator for OptionIter<'a> {
+    type Item = OptionView<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<OptionView<'a>> {
+        let rest = self.rest;
+        let (&kind, after_kind) = rest.split_first()?;
+        match kind {
+            0 => {
+                self.rest = &[];
+                Some(OptionView::Eol)
+            }
+            1 => {
+                self.rest = after_kind;
+                self.offset += 1;
+                Some(OptionView::Nop)
+            }
+            _ => {
+                let offset = self.offset;
+                Some(match frame(rest) {
+                    Ok((option, next)) => {
+                        self.rest = next;
+                        self.offset += option.len();
+                        OptionView::decode(kind, option).unwrap_or_else(|reason| {
+                            OptionView::Malformed(MalformedView::new(kind, offset, option, reason))
+                        })
+                    }
+                    Err(reason) => {
+                        self.rest = &[];
+                        OptionView::Malformed(MalformedView::new(kind, offset, rest, reason))
+                    }
+                })
+            }
+        }
+    }
+}
+
+impl std::iter::FusedIterator for OptionIter<'_> {}
+
+/// The padding of an option area: the bytes after its EOL (none without one, or when an option
+/// breaks the framing first). Frames the options without decoding them.
+pub(crate) fn padding_of(area: &[u8]) -> &[u8] {
+    let mut rest = area;
+    while let Some((&kind, after_kind)) = rest.split_first() {
+        rest = match kind {
+            0 => return after_kind,
+            1 => after_kind,
+            _ => match frame(rest) {
+                Ok((_, next)) => next,
+                Err(_) => return &[],
+            },
+        };
+    }
+    &[]
 }
 
 /// Splits the option starting at `rest[0]` (not EOL or NOP) off the area, or says why its

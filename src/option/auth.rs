@@ -2,7 +2,9 @@
 //! Authentication Option (RFC 5925).
 
 use crate::bytes::InlineBytes;
-use crate::element::{exactly, put, put_head, put_opaque, put_slice, OptionBody};
+use crate::element::{
+    at_most, exactly, put, put_head, put_opaque, put_slice, Borrowed, OptionBody,
+};
 use crate::error::{LengthSet, MalformedReason};
 
 /// Kind 19, MD5 Signature (RFC 2385), length 18.
@@ -51,17 +53,7 @@ impl OptionBody for TcpAo {
     }
 
     fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        match body {
-            [key_id, rnext_key_id, mac @ ..] => Ok(Self {
-                key_id: *key_id,
-                rnext_key_id: *rnext_key_id,
-                mac: super::opaque(kind, mac, Self::lengths(kind))?,
-            }),
-            _ => Err(MalformedReason::BadLength {
-                length: crate::element::length_of(body),
-                allowed: Self::lengths(kind),
-            }),
-        }
+        TcpAoView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -71,6 +63,58 @@ impl OptionBody for TcpAo {
     fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
         let out = put_head(out, kind, self.encoded_len())?;
         put_slice(put(out, [self.key_id, self.rnext_key_id])?, &self.mac)
+    }
+}
+
+/// [`TcpAo`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TcpAoView<'a> {
+    key_id: u8,
+    rnext_key_id: u8,
+    mac: &'a [u8],
+}
+
+impl<'a> TcpAoView<'a> {
+    /// KeyID of the MKT used.
+    pub fn key_id(&self) -> u8 {
+        self.key_id
+    }
+
+    /// RNextKeyID: the key the sender would like to receive with.
+    pub fn rnext_key_id(&self) -> u8 {
+        self.rnext_key_id
+    }
+
+    /// The message authentication code.
+    pub fn mac(&self) -> &'a [u8] {
+        self.mac
+    }
+}
+
+impl<'a> Borrowed<'a> for TcpAoView<'a> {
+    type Owned = TcpAo;
+
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        let allowed = TcpAo::lengths(kind);
+        match body {
+            [key_id, rnext_key_id, mac @ ..] => Ok(Self {
+                key_id: *key_id,
+                rnext_key_id: *rnext_key_id,
+                mac: at_most::<36>(mac, allowed)?,
+            }),
+            _ => Err(MalformedReason::BadLength {
+                length: crate::element::length_of(body),
+                allowed,
+            }),
+        }
+    }
+
+    fn to_owned_value(self) -> TcpAo {
+        TcpAo {
+            key_id: self.key_id,
+            rnext_key_id: self.rnext_key_id,
+            mac: InlineBytes::from_bounded(self.mac),
+        }
     }
 }
 

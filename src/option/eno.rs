@@ -1,7 +1,7 @@
 //! Kind 69, Encryption Negotiation (RFC 8547): suboptions kept as bytes.
 
 use crate::bytes::InlineBytes;
-use crate::element::{put_opaque, OptionBody};
+use crate::element::{at_most, put_opaque, Borrowed, OptionBody};
 use crate::error::{LengthSet, MalformedReason};
 
 /// Kind 69, Encryption Negotiation (RFC 8547), suboptions kept as bytes.
@@ -19,7 +19,7 @@ impl OptionBody for Eno {
     }
 
     fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        super::opaque(kind, body, Self::lengths(kind)).map(|data| Self { data })
+        EnoView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -28,6 +28,33 @@ impl OptionBody for Eno {
 
     fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
         put_opaque(out, kind, &self.data)
+    }
+}
+
+/// [`Eno`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EnoView<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> EnoView<'a> {
+    /// The suboption bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+}
+
+impl<'a> Borrowed<'a> for EnoView<'a> {
+    type Owned = Eno;
+
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        at_most::<38>(body, Eno::lengths(kind)).map(|data| Self { data })
+    }
+
+    fn to_owned_value(self) -> Eno {
+        Eno {
+            data: InlineBytes::from_bounded(self.data),
+        }
     }
 }
 

@@ -2,10 +2,10 @@
 //! carried in one (ExID 0xF989, before kind 34 existed).
 
 use crate::bytes::InlineBytes;
-use crate::element::{put, put_head, put_slice, unencodable, OptionBody};
+use crate::element::{at_most, put, put_head, put_slice, unencodable, Borrowed, OptionBody};
 use crate::error::{Error, LengthSet, MalformedReason};
 
-use super::TcpOption;
+use super::{OptionView, TcpOption};
 
 /// ExID of TCP Fast Open carried in an RFC 6994 experiment option (before kind 34 existed).
 pub const EXID_FAST_OPEN: u16 = 0xF989;
@@ -40,11 +40,16 @@ pub struct Experiment {
 /// Decodes the body of a kind 253 or 254 option (its length already one of [`LENGTHS`]): the
 /// ExID decides between [`ExperimentalFastOpen`] and [`Experiment`].
 pub(super) fn decode(kind: u8, body: &[u8]) -> Result<TcpOption, MalformedReason> {
+    decode_view(kind, body).map(OptionView::to_owned)
+}
+
+/// [`decode`], borrowing the bytes.
+pub(super) fn decode_view(kind: u8, body: &[u8]) -> Result<OptionView<'_>, MalformedReason> {
     match body {
         [0xF9, 0x89, ..] => {
-            ExperimentalFastOpen::parse(kind, body).map(TcpOption::ExperimentalFastOpen)
+            ExperimentalFastOpenView::view(kind, body).map(OptionView::ExperimentalFastOpen)
         }
-        _ => Experiment::parse(kind, body).map(TcpOption::Experiment),
+        _ => ExperimentView::view(kind, body).map(OptionView::Experiment),
     }
 }
 
@@ -67,15 +72,7 @@ impl OptionBody for ExperimentalFastOpen {
     }
 
     fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        let bad = MalformedReason::BadLength {
-            length: crate::element::length_of(body),
-            allowed: FAST_OPEN_LENGTHS,
-        };
-        if !FAST_OPEN_LENGTHS.contains(crate::element::length_of(body)) {
-            return Err(bad);
-        }
-        let cookie = body.get(2..).and_then(InlineBytes::from_slice).ok_or(bad)?;
-        Ok(Self { kind, cookie })
+        ExperimentalFastOpenView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -106,18 +103,7 @@ impl OptionBody for Experiment {
     }
 
     fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        let bad = MalformedReason::BadLength {
-            length: crate::element::length_of(body),
-            allowed: LENGTHS,
-        };
-        match body {
-            [e0, e1, data @ ..] => Ok(Self {
-                kind,
-                exid: u16::from_be_bytes([*e0, *e1]),
-                data: InlineBytes::from_slice(data).ok_or(bad)?,
-            }),
-            _ => Err(bad),
-        }
+        ExperimentView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -139,6 +125,103 @@ impl OptionBody for Experiment {
     fn write<'o>(&self, _: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
         let out = put_head(out, self.kind, self.encoded_len())?;
         put_slice(put(out, self.exid.to_be_bytes())?, &self.data)
+    }
+}
+
+/// [`ExperimentalFastOpen`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExperimentalFastOpenView<'a> {
+    kind: u8,
+    cookie: &'a [u8],
+}
+
+impl<'a> ExperimentalFastOpenView<'a> {
+    /// 253 or 254.
+    pub fn kind(&self) -> u8 {
+        self.kind
+    }
+
+    /// The cookie; empty for a cookie request.
+    pub fn cookie(&self) -> &'a [u8] {
+        self.cookie
+    }
+}
+
+impl<'a> Borrowed<'a> for ExperimentalFastOpenView<'a> {
+    type Owned = ExperimentalFastOpen;
+
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        let bad = MalformedReason::BadLength {
+            length: crate::element::length_of(body),
+            allowed: FAST_OPEN_LENGTHS,
+        };
+        if !FAST_OPEN_LENGTHS.contains(crate::element::length_of(body)) {
+            return Err(bad);
+        }
+        let cookie = body.get(2..).ok_or(bad)?;
+        Ok(Self {
+            kind,
+            cookie: at_most::<16>(cookie, FAST_OPEN_LENGTHS).map_err(|_| bad)?,
+        })
+    }
+
+    fn to_owned_value(self) -> ExperimentalFastOpen {
+        ExperimentalFastOpen {
+            kind: self.kind,
+            cookie: InlineBytes::from_bounded(self.cookie),
+        }
+    }
+}
+
+/// [`Experiment`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExperimentView<'a> {
+    kind: u8,
+    exid: u16,
+    data: &'a [u8],
+}
+
+impl<'a> ExperimentView<'a> {
+    /// 253 or 254.
+    pub fn kind(&self) -> u8 {
+        self.kind
+    }
+
+    /// The 16-bit experiment identifier.
+    pub fn exid(&self) -> u16 {
+        self.exid
+    }
+
+    /// The experiment's bytes after the ExID.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+}
+
+impl<'a> Borrowed<'a> for ExperimentView<'a> {
+    type Owned = Experiment;
+
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        let bad = MalformedReason::BadLength {
+            length: crate::element::length_of(body),
+            allowed: LENGTHS,
+        };
+        match body {
+            [e0, e1, data @ ..] => Ok(Self {
+                kind,
+                exid: u16::from_be_bytes([*e0, *e1]),
+                data: at_most::<36>(data, LENGTHS).map_err(|_| bad)?,
+            }),
+            _ => Err(bad),
+        }
+    }
+
+    fn to_owned_value(self) -> Experiment {
+        Experiment {
+            kind: self.kind,
+            exid: self.exid,
+            data: InlineBytes::from_bounded(self.data),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Kind 34, TCP Fast Open (RFC 7413): a cookie request (length 2) or a 4..=16-byte cookie.
 
 use crate::bytes::InlineBytes;
-use crate::element::{put_opaque, OptionBody};
+use crate::element::{at_most, put_opaque, Borrowed, OptionBody};
 use crate::error::{LengthSet, MalformedReason};
 
 /// Kind 34, TCP Fast Open (RFC 7413): length 2 (cookie request) or 6..=18.
@@ -22,7 +22,7 @@ impl OptionBody for FastOpen {
     }
 
     fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        super::opaque(kind, body, LENGTHS).map(|cookie| Self { cookie })
+        FastOpenView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -31,6 +31,33 @@ impl OptionBody for FastOpen {
 
     fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
         put_opaque(out, kind, &self.cookie)
+    }
+}
+
+/// [`FastOpen`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FastOpenView<'a> {
+    cookie: &'a [u8],
+}
+
+impl<'a> FastOpenView<'a> {
+    /// The cookie; empty for a cookie request.
+    pub fn cookie(&self) -> &'a [u8] {
+        self.cookie
+    }
+}
+
+impl<'a> Borrowed<'a> for FastOpenView<'a> {
+    type Owned = FastOpen;
+
+    fn view(_: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        at_most::<16>(body, LENGTHS).map(|cookie| Self { cookie })
+    }
+
+    fn to_owned_value(self) -> FastOpen {
+        FastOpen {
+            cookie: InlineBytes::from_bounded(self.cookie),
+        }
     }
 }
 

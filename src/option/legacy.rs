@@ -3,7 +3,7 @@
 //! 1644), and the Alternate Checksum options (14, 15; RFC 1146).
 
 use crate::bytes::InlineBytes;
-use crate::element::{check_bits, exactly, put, put_opaque, OptionBody};
+use crate::element::{at_most, check_bits, exactly, put, put_opaque, Borrowed, OptionBody};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::registry::AltChecksumAlgorithm;
 
@@ -149,7 +149,7 @@ impl OptionBody for AltChecksumData {
     }
 
     fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        super::opaque(kind, body, Self::lengths(kind)).map(|data| Self { data })
+        AltChecksumDataView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -158,6 +158,33 @@ impl OptionBody for AltChecksumData {
 
     fn write<'o>(&self, kind: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
         put_opaque(out, kind, &self.data)
+    }
+}
+
+/// [`AltChecksumData`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AltChecksumDataView<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> AltChecksumDataView<'a> {
+    /// The checksum bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+}
+
+impl<'a> Borrowed<'a> for AltChecksumDataView<'a> {
+    type Owned = AltChecksumData;
+
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        at_most::<38>(body, AltChecksumData::lengths(kind)).map(|data| Self { data })
+    }
+
+    fn to_owned_value(self) -> AltChecksumData {
+        AltChecksumData {
+            data: InlineBytes::from_bounded(self.data),
+        }
     }
 }
 

@@ -38,30 +38,32 @@ use std::io::Write;
 
 use cookie_factory::SerializeFn;
 
-use crate::bytes::InlineBytes;
-use crate::element::{gen_by, put, OptionBody, OwnKind};
+use crate::element::{gen_by, put, Borrowed, OptionBody, OwnKind};
 use crate::error::{Error, LengthSet, MalformedReason};
-use crate::mptcp::MptcpOption;
+use crate::mptcp::{MptcpOption, MptcpView};
 use crate::registry::TcpOptionKind;
 
 pub use accecn::AccEcnCounters;
 use area::{frame, malformed};
-pub(crate) use area::{nop_slots, parse_options_into};
-pub use area::{parse_options, OptionList, ParseMode, MAX_OPTION_AREA};
-pub use auth::{Md5Signature, TcpAo};
+pub(crate) use area::{nop_slots, padding_of, parse_options_into};
+pub use area::{parse_options, OptionIter, OptionList, ParseMode, MAX_OPTION_AREA};
+pub use auth::{Md5Signature, TcpAo, TcpAoView};
 pub use custom::CustomOption;
-pub use eno::Eno;
-pub use experiment::{Experiment, ExperimentalFastOpen, EXID_FAST_OPEN};
-pub use fast_open::FastOpen;
+pub use eno::{Eno, EnoView};
+pub use experiment::{
+    Experiment, ExperimentView, ExperimentalFastOpen, ExperimentalFastOpenView, EXID_FAST_OPEN,
+};
+pub use fast_open::{FastOpen, FastOpenView};
 pub use legacy::{
-    AltChecksumData, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply, PocServiceProfile,
+    AltChecksumData, AltChecksumDataView, AltChecksumRequest, Cc, CcEcho, CcNew, Echo, EchoReply,
+    PocServiceProfile,
 };
 pub use mss::Mss;
 pub use quick_start::QuickStartResponse;
-pub use sack::{Sack, SackBlock, SackBlocks};
+pub use sack::{Sack, SackBlock, SackBlocks, SackView};
 pub use snack::Snack;
 pub use timestamps::Timestamps;
-pub use unknown::{Malformed, Unknown};
+pub use unknown::{Malformed, MalformedView, Unknown, UnknownView};
 pub use user_timeout::{Granularity, UserTimeout};
 pub use window_scale::WindowScale;
 
@@ -71,8 +73,9 @@ pub use window_scale::WindowScale;
 macro_rules! option_table {
     (
         units { $( $(#[$udoc:meta])* $unit:ident = $ukind:literal, length $ulen:literal, $uname:literal; )* }
-        kinds { $( $(#[$doc:meta])* $variant:ident($ty:ty) = $kind:literal, $name:literal; )* }
-        own_kind { $( $(#[$odoc:meta])* $ovariant:ident($oty:ty), $oname:literal; )* }
+        kinds { $( $(#[$doc:meta])* $variant:ident($ty:ty, $vty:ty) = $kind:literal, $name:literal; )* }
+        own_kind { $( $(#[$odoc:meta])* $ovariant:ident($oty:ty, $ovty:ty), $oname:literal; )* }
+        owned_only { $( $(#[$cdoc:meta])* $cvariant:ident($cty:ty), $cname:literal; )* }
     ) => {
         /// One TCP option, fully decoded. Every bit on the wire is a field; lengths are derived
         /// from the content.
@@ -96,6 +99,88 @@ macro_rules! option_table {
             $( $(#[$udoc])* $unit, )*
             $( $(#[$doc])* $variant($ty), )*
             $( $(#[$odoc])* $ovariant($oty), )*
+            $( $(#[$cdoc])* $cvariant($cty), )*
+        }
+
+        /// One TCP option borrowed from the header it was read from, fully decoded: what
+        /// [`TcpHeaderView::options`](crate::TcpHeaderView::options) yields. Kinds whose value
+        /// is a few numbers hold their owned type (it is `Copy` and small); kinds that keep
+        /// bytes hold a borrowed twin (`SackView`, `FastOpenView`, `MptcpView`, ...), and a
+        /// malformed option is an item too ([`MalformedView`], with its offset).
+        /// [`to_owned`](Self::to_owned) gives the [`TcpOption`] lossless parsing gives, since
+        /// both run each kind's one parser.
+        ///
+        /// ```
+        /// use tcpwire::{option::{Mss, OptionView}, TcpHeaderView};
+        /// let syn = tcpwire::from_hex("c35001bb0000000100000000600200000000000002040218")?;
+        /// let view = TcpHeaderView::parse(&syn)?;
+        /// let first = view.options().next().unwrap();
+        /// assert_eq!(first, OptionView::Mss(Mss { mss: 536 }));
+        /// assert_eq!((first.kind(), first.name()), (2, "mss"));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum OptionView<'a> {
+            $( $(#[$udoc])* $unit, )*
+            $( $(#[$doc])* $variant($vty), )*
+            $( $(#[$odoc])* $ovariant($ovty), )*
+        }
+
+        impl<'a> OptionView<'a> {
+            /// The kind byte.
+            pub fn kind(&self) -> u8 {
+                match self {
+                    $( Self::$unit => $ukind, )*
+                    $( Self::$variant(_) => $kind, )*
+                    $( Self::$ovariant(v) => v.kind(), )*
+                }
+            }
+
+            /// The snake_case name of this option's type, as [`TcpOption::name`].
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Self::$unit => $uname, )*
+                    $( Self::$variant(_) => $name, )*
+                    $( Self::$ovariant(_) => $oname, )*
+                }
+            }
+
+            /// The owned option: what lossless parsing gives for the same bytes.
+            pub fn to_owned(self) -> TcpOption {
+                match self {
+                    $( Self::$unit => TcpOption::$unit, )*
+                    $( Self::$variant(v) => TcpOption::$variant(v.to_owned_value()), )*
+                    $( Self::$ovariant(v) => TcpOption::$ovariant(v.to_owned_value()), )*
+                }
+            }
+
+            /// Whether this is [`OptionView::Malformed`].
+            pub fn is_malformed(&self) -> bool {
+                matches!(self, Self::Malformed(_))
+            }
+
+            /// [`decode`](Self::decode) for any kind.
+            #[inline(never)]
+            fn decode_any(kind: u8, option: &'a [u8]) -> Result<Self, MalformedReason> {
+                let length = u8::try_from(option.len()).unwrap_or(u8::MAX);
+                let body = option.get(2..).unwrap_or_default();
+                match kind {
+                    $( $ukind => {
+                        check_length(length, LengthSet::exactly($ulen))?;
+                        Ok(Self::$unit)
+                    } )*
+                    $( $kind => {
+                        check_length(length, <$ty as OptionBody>::lengths($kind))?;
+                        <$vty as Borrowed>::view($kind, body).map(Self::$variant)
+                    } )*
+                    253 | 254 => {
+                        check_length(length, Experiment::lengths(kind))?;
+                        experiment::decode_view(kind, body)
+                    }
+                    _ => UnknownView::view(kind, body).map(Self::Unknown),
+                }
+            }
         }
 
         impl TcpOption {
@@ -105,6 +190,7 @@ macro_rules! option_table {
                     $( Self::$unit => $ukind, )*
                     $( Self::$variant(_) => $kind, )*
                     $( Self::$ovariant(v) => v.own_kind(), )*
+                    $( Self::$cvariant(v) => v.own_kind(), )*
                 }
             }
 
@@ -114,6 +200,7 @@ macro_rules! option_table {
                     $( Self::$unit => $uname, )*
                     $( Self::$variant(_) => $name, )*
                     $( Self::$ovariant(_) => $oname, )*
+                    $( Self::$cvariant(_) => $cname, )*
                 }
             }
 
@@ -124,6 +211,7 @@ macro_rules! option_table {
                     $( Self::$unit => $ulen, )*
                     $( Self::$variant(v) => OptionBody::encoded_len(v), )*
                     $( Self::$ovariant(v) => OptionBody::encoded_len(v), )*
+                    $( Self::$cvariant(v) => OptionBody::encoded_len(v), )*
                 }
             }
 
@@ -143,6 +231,7 @@ macro_rules! option_table {
                     $( Self::$unit => Ok(()), )*
                     $( Self::$variant(v) => OptionBody::validate(v, $kind), )*
                     $( Self::$ovariant(v) => OptionBody::validate(v, v.own_kind()), )*
+                    $( Self::$cvariant(v) => OptionBody::validate(v, v.own_kind()), )*
                 }
             }
 
@@ -154,6 +243,7 @@ macro_rules! option_table {
                     $( Self::$unit => put_unit(out, $ukind, $ulen), )*
                     $( Self::$variant(v) => OptionBody::write(v, $kind, out), )*
                     $( Self::$ovariant(v) => OptionBody::write(v, v.own_kind(), out), )*
+                    $( Self::$cvariant(v) => OptionBody::write(v, v.own_kind(), out), )*
                 }
             }
 
@@ -220,62 +310,64 @@ option_table! {
     }
     kinds {
         /// Kind 2, Maximum Segment Size (RFC 9293), length 4.
-        Mss(Mss) = 2, "mss";
+        Mss(Mss, Mss) = 2, "mss";
         /// Kind 3, Window Scale (RFC 7323), length 3.
-        WindowScale(WindowScale) = 3, "window_scale";
+        WindowScale(WindowScale, WindowScale) = 3, "window_scale";
         /// Kind 5, SACK (RFC 2018), length 2 + 8n for 1..=4 blocks.
-        Sack(Sack) = 5, "sack";
+        Sack(Sack, SackView<'a>) = 5, "sack";
         /// Kind 6, Echo (RFC 1072, obsolete), length 6.
-        Echo(Echo) = 6, "echo";
+        Echo(Echo, Echo) = 6, "echo";
         /// Kind 7, Echo Reply (RFC 1072, obsolete), length 6.
-        EchoReply(EchoReply) = 7, "echo_reply";
+        EchoReply(EchoReply, EchoReply) = 7, "echo_reply";
         /// Kind 8, Timestamps (RFC 7323), length 10.
-        Timestamps(Timestamps) = 8, "timestamps";
+        Timestamps(Timestamps, Timestamps) = 8, "timestamps";
         /// Kind 10, Partial Order Service Profile (RFC 1693, obsolete), length 3.
-        PocServiceProfile(PocServiceProfile) = 10, "poc_service_profile";
+        PocServiceProfile(PocServiceProfile, PocServiceProfile) = 10, "poc_service_profile";
         /// Kind 11, CC (RFC 1644, obsolete), length 6.
-        Cc(Cc) = 11, "cc";
+        Cc(Cc, Cc) = 11, "cc";
         /// Kind 12, CC.NEW (RFC 1644, obsolete), length 6.
-        CcNew(CcNew) = 12, "cc_new";
+        CcNew(CcNew, CcNew) = 12, "cc_new";
         /// Kind 13, CC.ECHO (RFC 1644, obsolete), length 6.
-        CcEcho(CcEcho) = 13, "cc_echo";
+        CcEcho(CcEcho, CcEcho) = 13, "cc_echo";
         /// Kind 14, Alternate Checksum Request (RFC 1146, obsolete), length 3.
-        AltChecksumRequest(AltChecksumRequest) = 14, "alt_checksum_request";
+        AltChecksumRequest(AltChecksumRequest, AltChecksumRequest) = 14, "alt_checksum_request";
         /// Kind 15, Alternate Checksum Data (RFC 1146, obsolete), length 2 + data.
-        AltChecksumData(AltChecksumData) = 15, "alt_checksum_data";
+        AltChecksumData(AltChecksumData, AltChecksumDataView<'a>) = 15, "alt_checksum_data";
         /// Kind 19, MD5 Signature (RFC 2385), length 18.
-        Md5Signature(Md5Signature) = 19, "md5_signature";
+        Md5Signature(Md5Signature, Md5Signature) = 19, "md5_signature";
         /// Kind 21, SCPS Selective Negative Acknowledgement (CCSDS 714.0-B-2), length 6.
-        Snack(Snack) = 21, "snack";
+        Snack(Snack, Snack) = 21, "snack";
         /// Kind 27, Quick-Start Response (RFC 4782), length 8.
-        QuickStartResponse(QuickStartResponse) = 27, "quick_start_response";
+        QuickStartResponse(QuickStartResponse, QuickStartResponse) = 27, "quick_start_response";
         /// Kind 28, User Timeout (RFC 5482), length 4.
-        UserTimeout(UserTimeout) = 28, "user_timeout";
+        UserTimeout(UserTimeout, UserTimeout) = 28, "user_timeout";
         /// Kind 29, TCP Authentication Option (RFC 5925), length 4 + MAC.
-        TcpAo(TcpAo) = 29, "tcp_ao";
+        TcpAo(TcpAo, TcpAoView<'a>) = 29, "tcp_ao";
         /// Kind 30, Multipath TCP (RFC 6824, RFC 8684).
-        Mptcp(MptcpOption) = 30, "mptcp";
+        Mptcp(MptcpOption, MptcpView<'a>) = 30, "mptcp";
         /// Kind 34, TCP Fast Open (RFC 7413): length 2 (cookie request) or 6..=18.
-        FastOpen(FastOpen) = 34, "fast_open";
+        FastOpen(FastOpen, FastOpenView<'a>) = 34, "fast_open";
         /// Kind 69, Encryption Negotiation (RFC 8547), suboptions kept as bytes.
-        Eno(Eno) = 69, "eno";
+        Eno(Eno, EnoView<'a>) = 69, "eno";
         /// Kind 172, AccECN Order 0 (RFC 9768): counters in the order EE0B, ECEB, EE1B.
-        AccEcnOrder0(AccEcnCounters) = 172, "accecn_order0";
+        AccEcnOrder0(AccEcnCounters, AccEcnCounters) = 172, "accecn_order0";
         /// Kind 174, AccECN Order 1 (RFC 9768): counters in the order EE1B, ECEB, EE0B.
-        AccEcnOrder1(AccEcnCounters) = 174, "accecn_order1";
+        AccEcnOrder1(AccEcnCounters, AccEcnCounters) = 174, "accecn_order1";
     }
     own_kind {
         /// TCP Fast Open in an RFC 6994 experiment option (kind 253 or 254, ExID 0xF989).
-        ExperimentalFastOpen(ExperimentalFastOpen), "experimental_fast_open";
+        ExperimentalFastOpen(ExperimentalFastOpen, ExperimentalFastOpenView<'a>), "experimental_fast_open";
         /// Kinds 253 and 254, RFC 3692-style experiments with an RFC 6994 ExID.
-        Experiment(Experiment), "experiment";
+        Experiment(Experiment, ExperimentView<'a>), "experiment";
         /// Any kind this crate does not decode, with its bytes after Kind and Length.
-        Unknown(Unknown), "unknown";
+        Unknown(Unknown, UnknownView<'a>), "unknown";
+        /// An option that breaks its framing or its specification, kept byte for byte.
+        Malformed(Malformed, MalformedView<'a>), "malformed";
+    }
+    owned_only {
         /// An option decoded by a codec registered with a [`Parser`](crate::Parser), kept with
         /// its exact bytes (never produced by the default parsers).
         Custom(CustomOption), "custom";
-        /// An option that breaks its framing or its specification, kept byte for byte.
-        Malformed(Malformed), "malformed";
     }
 }
 
@@ -305,6 +397,29 @@ impl TcpOption {
             _ => return Self::decode_any(kind, option, slot),
         }
         Ok(())
+    }
+}
+
+impl<'a> OptionView<'a> {
+    /// Decodes one option whose framing is sound (`option` is the whole option, its length
+    /// its Length byte), borrowing its bytes: the length checked against the kind's rule, then
+    /// the kind's parser (the one the owned value is made by). The common kinds are inlined
+    /// into the caller's loop, as in [`TcpOption::decode_into`]; the list decides speed only.
+    #[inline(always)]
+    pub(crate) fn decode(kind: u8, option: &'a [u8]) -> Result<Self, MalformedReason> {
+        let length = u8::try_from(option.len()).unwrap_or(u8::MAX);
+        let body = option.get(2..).unwrap_or_default();
+        match kind {
+            2 => decode_body::<Mss>(2, length, body).map(Self::Mss),
+            3 => decode_body(3, length, body).map(Self::WindowScale),
+            4 if length == 2 => Ok(Self::SackPermitted),
+            5 => {
+                check_length(length, Sack::lengths(5))?;
+                SackView::view(5, body).map(Self::Sack)
+            }
+            8 => decode_body(8, length, body).map(Self::Timestamps),
+            _ => Self::decode_any(kind, option),
+        }
     }
 }
 
@@ -386,19 +501,6 @@ fn put_unit(out: &mut [u8], kind: u8, len: usize) -> Option<&mut [u8]> {
     } else {
         put(out, [kind, 2])
     }
-}
-
-/// The body of an opaque option as inline bytes (the length rule makes it fit; if it does not,
-/// the option's length is a bad one).
-fn opaque<const N: usize>(
-    _kind: u8,
-    body: &[u8],
-    allowed: LengthSet,
-) -> Result<InlineBytes<N>, MalformedReason> {
-    InlineBytes::from_slice(body).ok_or(MalformedReason::BadLength {
-        length: crate::element::length_of(body),
-        allowed,
-    })
 }
 
 impl OwnKind for ExperimentalFastOpen {

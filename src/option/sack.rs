@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use crate::element::{put, put_head, OptionBody};
+use crate::element::{put, put_head, Borrowed, OptionBody};
 use crate::error::{LengthSet, MalformedReason};
 
 /// The SACK blocks of one SACK option (1..=4 on the wire), stored inline.
@@ -23,6 +23,16 @@ impl SackBlock {
     #[inline(always)]
     fn to_bytes(self) -> [u8; 8] {
         ((u64::from(self.left) << 32) | u64::from(self.right)).to_be_bytes()
+    }
+
+    /// The block from its 8 bytes.
+    #[inline(always)]
+    fn from_bytes(bytes: [u8; 8]) -> Self {
+        let both = u64::from_be_bytes(bytes);
+        SackBlock {
+            left: (both >> 32) as u32,
+            right: both as u32,
+        }
     }
 }
 
@@ -45,23 +55,8 @@ impl OptionBody for Sack {
 
     /// The body is 8, 16, 24 or 32 bytes (the length rule): one block per 8 bytes.
     #[inline(always)]
-    fn parse(_: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        let mut blocks = SackBlocks::new();
-        let chunks = body.chunks_exact(8);
-        if !chunks.remainder().is_empty() || body.is_empty() || body.len() > 32 {
-            return Err(MalformedReason::BadLength {
-                length: crate::element::length_of(body),
-                allowed: LENGTHS,
-            });
-        }
-        for chunk in chunks {
-            let both = u64::from_be_bytes(chunk.try_into().unwrap_or_default());
-            blocks.push(SackBlock {
-                left: (both >> 32) as u32,
-                right: both as u32,
-            });
-        }
-        Ok(Self { blocks })
+    fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
+        SackView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     #[inline(always)]
@@ -94,6 +89,56 @@ impl OptionBody for Sack {
                 Some(out)
             }
         }
+    }
+}
+
+/// [`Sack`] borrowed from the bytes it was read from: 1 to 4 blocks of 8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SackView<'a> {
+    blocks: &'a [u8],
+}
+
+impl<'a> SackView<'a> {
+    /// The blocks, in wire order, decoded as they are read.
+    pub fn blocks(&self) -> impl ExactSizeIterator<Item = SackBlock> + 'a {
+        self.blocks
+            .chunks_exact(8)
+            .map(|chunk| SackBlock::from_bytes(chunk.try_into().unwrap_or_default()))
+    }
+
+    /// How many blocks there are (1..=4).
+    pub fn len(&self) -> usize {
+        self.blocks.len() / 8
+    }
+
+    /// Whether there are no blocks (never, for a view the parser made).
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+}
+
+impl<'a> Borrowed<'a> for SackView<'a> {
+    type Owned = Sack;
+
+    /// The body is 8, 16, 24 or 32 bytes (the length rule): one block per 8 bytes.
+    #[inline(always)]
+    fn view(_: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        if body.len() % 8 != 0 || body.is_empty() || body.len() > 32 {
+            return Err(MalformedReason::BadLength {
+                length: crate::element::length_of(body),
+                allowed: LENGTHS,
+            });
+        }
+        Ok(Self { blocks: body })
+    }
+
+    #[inline(always)]
+    fn to_owned_value(self) -> Sack {
+        let mut blocks = SackBlocks::new();
+        for chunk in self.blocks.chunks_exact(8) {
+            blocks.push(SackBlock::from_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        Sack { blocks }
     }
 }
 

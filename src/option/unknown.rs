@@ -2,7 +2,7 @@
 //! break their framing or their specification ([`Malformed`]).
 
 use crate::bytes::InlineBytes;
-use crate::element::{put_opaque, put_slice, unencodable, OptionBody};
+use crate::element::{at_most, put_opaque, put_slice, unencodable, Borrowed, OptionBody};
 use crate::error::{Error, LengthSet, MalformedReason};
 
 use super::{ParseMode, TcpOption};
@@ -36,7 +36,7 @@ impl OptionBody for Unknown {
     }
 
     fn parse(kind: u8, body: &[u8]) -> Result<Self, MalformedReason> {
-        super::opaque(kind, body, Self::lengths(kind)).map(|data| Self { kind, data })
+        UnknownView::view(kind, body).map(Borrowed::to_owned_value)
     }
 
     fn encoded_len(&self) -> usize {
@@ -120,6 +120,92 @@ impl OptionBody for Malformed {
 
     fn write<'o>(&self, _: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
         put_slice(out, &self.bytes)
+    }
+}
+
+/// [`Unknown`] borrowed from the bytes it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnknownView<'a> {
+    kind: u8,
+    data: &'a [u8],
+}
+
+impl<'a> UnknownView<'a> {
+    /// The kind byte.
+    pub fn kind(&self) -> u8 {
+        self.kind
+    }
+
+    /// The bytes after Kind and Length.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+}
+
+impl<'a> Borrowed<'a> for UnknownView<'a> {
+    type Owned = Unknown;
+
+    fn view(kind: u8, body: &'a [u8]) -> Result<Self, MalformedReason> {
+        at_most::<38>(body, Unknown::lengths(kind)).map(|data| Self { kind, data })
+    }
+
+    fn to_owned_value(self) -> Unknown {
+        Unknown {
+            kind: self.kind,
+            data: InlineBytes::from_bounded(self.data),
+        }
+    }
+}
+
+/// A malformed option as the view yields it: [`Malformed`] borrowed from the header, with its
+/// offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MalformedView<'a> {
+    kind: u8,
+    offset: usize,
+    bytes: &'a [u8],
+    reason: MalformedReason,
+}
+
+impl<'a> MalformedView<'a> {
+    /// An option at `offset` in the header spanning `bytes` (at most the 40 of an option area).
+    pub(crate) fn new(kind: u8, offset: usize, bytes: &'a [u8], reason: MalformedReason) -> Self {
+        Self {
+            kind,
+            offset,
+            bytes,
+            reason,
+        }
+    }
+
+    /// The kind byte.
+    pub fn kind(&self) -> u8 {
+        self.kind
+    }
+
+    /// Where the option starts, in bytes from the start of the header.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Exactly the bytes the option spans, from its kind byte on (to the end of the option
+    /// area when its length cannot be trusted).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// What is wrong with it.
+    pub fn reason(&self) -> MalformedReason {
+        self.reason
+    }
+
+    /// The owned [`Malformed`] option (as lossless parsing keeps it).
+    pub fn to_owned_value(self) -> Malformed {
+        Malformed {
+            kind: self.kind,
+            bytes: InlineBytes::from_bounded(self.bytes),
+            reason: self.reason,
+        }
     }
 }
 
