@@ -396,17 +396,24 @@ impl TcpHeader {
         // from here returns the one `result`.
         let mut result = Ok(fixed.to_header(nop_slots()));
         if let Ok(header) = &mut result {
-            if let Err(e) = parse_options_into(
-                area,
-                FIXED_HEADER_LEN,
-                mode,
-                &mut header.options,
-                &mut header.padding,
-            ) {
+            if let Err(e) = header.parse_area(area, mode) {
                 result = Err(e);
             }
         }
         result
+    }
+
+    /// Parses an option area into this header's option list (holding the slots to parse into)
+    /// and padding.
+    #[inline(always)]
+    fn parse_area(&mut self, area: &[u8], mode: ParseMode) -> Result<(), Error> {
+        parse_options_into(
+            area,
+            FIXED_HEADER_LEN,
+            mode,
+            &mut self.options,
+            &mut self.padding,
+        )
     }
 
     /// Parses `input` into this header, in place: the value [`parse_with`](Self::parse_with)
@@ -765,12 +772,35 @@ impl TcpSegment {
     }
 
     /// Parses a segment in the given mode.
+    ///
+    /// The segment is built where the caller keeps the result, as [`TcpHeader::parse_with`]
+    /// builds a header: the header is never moved, so this costs the header's parse and the
+    /// payload's copy.
+    #[inline]
     pub fn parse_with(input: &[u8], mode: ParseMode) -> Result<TcpSegment, Error> {
-        let (header, payload) = TcpHeader::parse_prefix(input, mode)?;
-        Ok(TcpSegment {
-            header,
-            payload: payload.to_vec(),
-        })
+        let fixed = FixedHeader::parse(input)?;
+        let area = fixed.option_area(input);
+        // `FixedHeader::parse` checked that the input holds the whole header.
+        let payload = input
+            .get(usize::from(fixed.data_offset) * 4..)
+            .unwrap_or_default();
+        if area.is_empty() {
+            return Ok(TcpSegment {
+                header: fixed.to_header(OptionList::new()),
+                payload: payload.to_vec(),
+            });
+        }
+        let mut result = Ok(TcpSegment {
+            header: fixed.to_header(nop_slots()),
+            payload: Vec::new(),
+        });
+        if let Ok(segment) = &mut result {
+            match segment.header.parse_area(area, mode) {
+                Ok(()) => segment.payload = payload.to_vec(),
+                Err(e) => result = Err(e),
+            }
+        }
+        result
     }
 
     /// The segment's length on the wire (header and payload).

@@ -19,10 +19,17 @@ use super::{Malformed, MalformedView, OptionView, Slot, TcpOption};
 /// The most option bytes a header can carry (data offset 15).
 pub const MAX_OPTION_AREA: usize = 40;
 
-/// The ordered option list of a header. Inline storage for 6 options: real headers (the Linux
-/// SYN has 5, a timestamped SACK ACK 6, the Linux MPTCP SYN 6) never touch the heap; longer
-/// lists (40 NOPs) spill to the heap, bounded by the 40-byte option area.
-pub type OptionList = SmallVec<[TcpOption; 6]>;
+/// How many options a header holds without touching the heap.
+///
+/// Real headers count their NOPs as options: the Linux SYN has 5, a timestamped SACK ACK 6,
+/// MPTCP segments with timestamps 7 to 8, and the most any capture of the shipped and public
+/// corpora holds is 10 (tests/allocation.rs checks every one of them).
+pub const INLINE_OPTIONS: usize = 10;
+
+/// The ordered option list of a header. Inline storage for [`INLINE_OPTIONS`] options, so real
+/// headers never touch the heap; longer lists (up to 40 NOPs) spill to the heap once, bounded
+/// by the 40-byte option area.
+pub type OptionList = SmallVec<[TcpOption; INLINE_OPTIONS]>;
 
 /// How a parser treats a malformed option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -155,7 +162,7 @@ impl Slot for Placer<'_> {
 
 impl Placer<'_> {
     /// The place of the next option: the next old element, or a new one (holding a NOP until
-    /// the caller writes over it). When the list's storage is full (its 6 inline slots, the
+    /// the caller writes over it). When the list's storage is full (its inline slots, the
     /// first time), it grows once with room for every option the rest of the area could hold
     /// (at most 40 in all), so a header never allocates more than once.
     #[inline(always)]
@@ -180,12 +187,12 @@ impl Placer<'_> {
     }
 }
 
-/// A list of 6 NOPs in its inline storage: the places a header's options are parsed into
+/// A list of NOPs filling its inline storage: the places a header's options are parsed into
 /// ([`parse_options_into`] writes over them and drops the ones left over).
 #[inline(always)]
 pub(crate) fn nop_slots() -> OptionList {
     const NOP: TcpOption = TcpOption::Nop;
-    OptionList::from_buf([NOP; 6])
+    OptionList::from_buf([NOP; INLINE_OPTIONS])
 }
 
 /// Room for `bytes_left` more options (at most the 40 an area can hold).

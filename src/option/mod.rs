@@ -46,7 +46,7 @@ use crate::registry::TcpOptionKind;
 pub use accecn::AccEcnCounters;
 use area::{frame, malformed};
 pub(crate) use area::{nop_slots, padding_of, parse_options_into};
-pub use area::{parse_options, OptionIter, OptionList, ParseMode, MAX_OPTION_AREA};
+pub use area::{parse_options, OptionIter, OptionList, ParseMode, INLINE_OPTIONS, MAX_OPTION_AREA};
 pub use auth::{Md5Signature, TcpAo, TcpAoView};
 pub use custom::CustomOption;
 pub use eno::{Eno, EnoView};
