@@ -1,7 +1,6 @@
 //! The TCP header and segment: [`TcpHeader`], [`TcpSegment`], [`Flags`], parsed and written
 //! side by side.
 
-use crate::option::Malformed;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -500,9 +499,7 @@ impl TcpHeader {
         let last = self.options.len().saturating_sub(1);
         for (i, option) in self.options.iter().enumerate() {
             option.validate()?;
-            let ends_list = matches!(option, TcpOption::Eol)
-                || matches!(option, TcpOption::Malformed(Malformed { reason, .. }) if reason.is_framing());
-            if ends_list && i != last {
+            if option.ends_list() && i != last {
                 return Err(Error::Unencodable {
                     what: "option list",
                     detail: format!("{} at position {i} must be the last option", option.name()),
@@ -540,8 +537,8 @@ impl TcpHeader {
     /// first [`header_len`](Self::header_len) bytes of `buf` may have been written to.
     ///
     /// Each option is checked by its kind's `validate` and written by its kind's writer, straight
-    /// into `buf` (the generator runs the same writers): in one pass for headers of the kinds
-    /// real traffic carries, else after [`validate`](Self::validate) has run in full.
+    /// into `buf` (the generator runs the same writers), in one pass; only a header that does not
+    /// validate takes a second pass, through [`validate`](Self::validate), for its error.
     #[inline]
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
         match self.write_direct(buf) {
@@ -550,8 +547,9 @@ impl TcpHeader {
         }
     }
 
-    /// [`write_to`](Self::write_to) for any header: [`validate`](Self::validate), then every
-    /// option through its kind's writer.
+    /// [`write_to`](Self::write_to) when the one pass found a problem: [`validate`](Self::validate)
+    /// names it (or, if it finds none, the buffer was too small), then every option through its
+    /// kind's writer.
     #[inline(never)]
     fn write_failed(&self, buf: &mut [u8]) -> Result<usize, Error> {
         self.validate()?;
@@ -573,10 +571,10 @@ impl TcpHeader {
         Ok(needed)
     }
 
-    /// Writes the header when every option is of a common kind and the header is one
-    /// [`validate`](Self::validate) accepts, checking that on the way (the same checks, in one
-    /// pass), and returns its length; `None` for anything else, possibly after writing part of
-    /// the header.
+    /// Writes the header when it is one [`validate`](Self::validate) accepts, checking that on
+    /// the way (the same checks, in one pass: each option's own `validate` before its writer),
+    /// and returns its length; `None` for anything else, possibly after writing part of the
+    /// header.
     #[inline]
     fn write_direct(&self, buf: &mut [u8]) -> Option<usize> {
         if !(5..=15).contains(&self.data_offset) || self.reserved > 7 {
@@ -593,7 +591,7 @@ impl TcpHeader {
         // an EOL.
         let mut options = self.options.iter();
         while let Some(option) = options.next() {
-            area = option.write_common(area, options.as_slice().is_empty())?;
+            area = option.write_checked(area, options.as_slice().is_empty())?;
         }
         if area.len() != self.padding.len() {
             return None;

@@ -1,16 +1,11 @@
 //! Subtype 3, ADD_ADDR: an address the sender can be reached at (v0 or v1 layout).
 
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use cookie_factory::bytes::{be_u16 as gen_u16, be_u8 as gen_u8};
-use cookie_factory::combinator::{cond as gen_cond, slice as gen_slice};
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::{GenResult, SerializeFn, WriteContext};
 use nom::combinator::cond;
 use nom::{IResult, Parser};
 
-use crate::element::check_bits;
+use crate::element::{check_bits, put};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::number::{array, be_u16, be_u8};
 
@@ -243,27 +238,6 @@ fn ip_address<'a>(
     }
 }
 
-fn gen_add_addr<'a, W: Write + 'a>(a: &'a AddAddr) -> impl SerializeFn<W> + 'a {
-    move |out: WriteContext<W>| -> GenResult<W> {
-        let out = gen_tuple((
-            gen_head(a.encoded_len(), 3, a.nibble()),
-            gen_u8(a.address_id()),
-        ))(out)?;
-        let out = match a.address() {
-            IpAddr::V4(v4) => gen_slice(v4.octets())(out)?,
-            IpAddr::V6(v6) => gen_slice(v6.octets())(out)?,
-        };
-        let out = gen_cond(a.port().is_some(), gen_u16(a.port().unwrap_or(0)))(out)?;
-        match a {
-            AddAddr::V1 {
-                truncated_hmac: Some(hmac),
-                ..
-            } => gen_slice(hmac)(out),
-            _ => Ok(out),
-        }
-    }
-}
-
 impl Subtype for AddAddr {
     fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
         parse_add_addr(length, nibble, body)
@@ -277,8 +251,23 @@ impl Subtype for AddAddr {
         AddAddr::validate(self)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_add_addr(self)
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, self.encoded_len(), 3, self.nibble())?;
+        let out = put(out, [self.address_id()])?;
+        let mut out = match self.address() {
+            IpAddr::V4(v4) => put(out, v4.octets())?,
+            IpAddr::V6(v6) => put(out, v6.octets())?,
+        };
+        if let Some(port) = self.port() {
+            out = put(out, port.to_be_bytes())?;
+        }
+        match self {
+            AddAddr::V1 {
+                truncated_hmac: Some(hmac),
+                ..
+            } => put(out, *hmac),
+            _ => Some(out),
+        }
     }
 }
 

@@ -1,19 +1,11 @@
 //! Subtype 2, DSS: data ACK and data sequence mapping.
 
-use std::io::Write;
-
-use cookie_factory::bytes::{
-    be_u16 as gen_u16, be_u32 as gen_u32, be_u64 as gen_u64, be_u8 as gen_u8,
-};
-use cookie_factory::combinator::cond as gen_cond;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::{GenResult, SerializeFn, WriteContext};
 use nom::combinator::cond;
 use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
 
 use crate::bytes::{u64_string, U64Text};
-use crate::element::check_bits;
+use crate::element::{check_bits, put};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::number::{be_u16, be_u32, be_u64, be_u8};
 
@@ -314,35 +306,14 @@ fn sequence_number<'a>(
     }
 }
 
-fn gen_sequence_number<W: Write>(value: u64, eight_bytes: bool) -> impl SerializeFn<W> {
-    move |out: WriteContext<W>| {
-        if eight_bytes {
-            gen_u64(value)(out)
-        } else {
-            // `validate` checks that the value fits; write its low 32 bits.
-            gen_u32((value & 0xffff_ffff) as u32)(out)
-        }
-    }
-}
-
-fn gen_dss<'a, W: Write + 'a>(d: &'a Dss) -> impl SerializeFn<W> + 'a {
-    move |out: WriteContext<W>| -> GenResult<W> {
-        let mut out = gen_tuple((
-            gen_head(d.encoded_len(), 2, d.reserved >> 3),
-            gen_u8(d.flags_byte()),
-        ))(out)?;
-        if let Some(ack) = d.data_ack {
-            out = gen_sequence_number(ack, d.data_ack_8_bytes)(out)?;
-        }
-        if let Some(m) = d.mapping {
-            out = gen_tuple((
-                gen_sequence_number(m.dsn, d.dsn_8_bytes),
-                gen_u32(m.subflow_seq),
-                gen_u16(m.data_level_length),
-                gen_cond(m.checksum.is_some(), gen_u16(m.checksum.unwrap_or(0))),
-            ))(out)?;
-        }
-        Ok(out)
+/// A data sequence number or data ACK in 8 bytes, or its low 32 bits (`validate` checks that
+/// the value fits).
+#[inline(always)]
+fn put_sequence_number(out: &mut [u8], value: u64, eight_bytes: bool) -> Option<&mut [u8]> {
+    if eight_bytes {
+        put(out, value.to_be_bytes())
+    } else {
+        put(out, ((value & 0xffff_ffff) as u32).to_be_bytes())
     }
 }
 
@@ -359,8 +330,21 @@ impl Subtype for Dss {
         Dss::validate(self)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_dss(self)
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, self.encoded_len(), 2, self.reserved >> 3)?;
+        let mut out = put(out, [self.flags_byte()])?;
+        if let Some(ack) = self.data_ack {
+            out = put_sequence_number(out, ack, self.data_ack_8_bytes)?;
+        }
+        if let Some(m) = self.mapping {
+            out = put_sequence_number(out, m.dsn, self.dsn_8_bytes)?;
+            out = put(out, m.subflow_seq.to_be_bytes())?;
+            out = put(out, m.data_level_length.to_be_bytes())?;
+            if let Some(checksum) = m.checksum {
+                out = put(out, checksum.to_be_bytes())?;
+            }
+        }
+        Some(out)
     }
 }
 

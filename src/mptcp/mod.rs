@@ -72,15 +72,10 @@ pub(crate) mod mp_tcprst;
 mod opaque;
 pub(crate) mod remove_addr;
 
-use std::io::Write;
-
-use cookie_factory::bytes::be_u8 as gen_u8;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
 use nom::Parser;
 
 use crate::bytes::InlineBytes;
-use crate::element::{length_of, OptionBody};
+use crate::element::{length_of, put, OptionBody};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::registry::{MptcpSubtype, TcpRstReason};
 
@@ -118,8 +113,9 @@ pub(crate) trait Subtype: Sized {
     /// Checks that the value has an exact encoding that parses back to it.
     fn validate(&self) -> Result<(), Error>;
 
-    /// Writes the whole option (Kind, Length, byte 2, the rest) as stored.
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a;
+    /// Writes the whole option (Kind, Length, byte 2, the rest) as stored at the start of
+    /// `out`, returning the rest of it (`None` when it is too short).
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]>;
 }
 
 /// A subtype's value read from the wire without copying its bytes (see the crate's
@@ -219,11 +215,12 @@ macro_rules! subtype_table {
         }
 
         /// Writes a whole MPTCP option as stored, without checks (see
-        /// [`MptcpOption::validate`]).
-        pub(crate) fn gen_mptcp<'a, W: Write + 'a>(m: &'a MptcpOption) -> impl SerializeFn<W> + 'a {
-            move |out: cookie_factory::WriteContext<W>| match m {
-                $( MptcpOption::$variant(v) => v.gen()(out), )*
-                MptcpOption::$unassigned(v) => v.gen()(out),
+        /// [`MptcpOption::validate`]), at the start of `out`.
+        #[inline]
+        fn write_mptcp<'o>(m: &MptcpOption, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+            match m {
+                $( MptcpOption::$variant(v) => Subtype::write(v, out), )*
+                MptcpOption::$unassigned(v) => Subtype::write(v, out),
             }
         }
 
@@ -378,9 +375,7 @@ impl OptionBody for MptcpOption {
     }
 
     fn write<'o>(&self, _: u8, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
-        cookie_factory::gen(gen_mptcp(self), out)
-            .ok()
-            .map(|(rest, _)| rest)
+        write_mptcp(self, out)
     }
 }
 
@@ -452,14 +447,18 @@ impl MptcpOption {
 
 type Body<'a> = &'a [u8];
 
-pub(crate) fn gen_head<W: Write>(len: usize, subtype: u8, nibble: u8) -> impl SerializeFn<W> {
+/// Kind, Length and byte 2 (the subtype, and the low nibble it leaves to the subtype).
+#[inline(always)]
+pub(crate) fn put_mptcp_head(
+    out: &mut [u8],
+    len: usize,
+    subtype: u8,
+    nibble: u8,
+) -> Option<&mut [u8]> {
     // Lengths and nibbles are checked by `validate` before anything is written; saturate and
     // mask rather than wrap into neighbouring bits.
-    gen_tuple((
-        gen_u8(KIND),
-        gen_u8(u8::try_from(len).unwrap_or(u8::MAX)),
-        gen_u8((subtype << 4) | (nibble & 0x0f)),
-    ))
+    let len = u8::try_from(len).unwrap_or(u8::MAX);
+    put(out, [KIND, len, (subtype << 4) | (nibble & 0x0f)])
 }
 
 /// The high 4 of 12 reserved bits (the low nibble of byte 2).

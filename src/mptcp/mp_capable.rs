@@ -1,16 +1,10 @@
 //! Subtype 0, MP_CAPABLE: version and algorithm negotiation, keys (RFC 6824, RFC 8684).
 
-use std::io::Write;
-
-use cookie_factory::bytes::{be_u16 as gen_u16, be_u8 as gen_u8};
-use cookie_factory::combinator::{cond as gen_cond, slice as gen_slice};
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
 use nom::combinator::cond;
 use nom::Parser;
 use serde::{Deserialize, Serialize};
 
-use crate::element::{check_bits, unencodable};
+use crate::element::{check_bits, put, unencodable};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::number::{array, be_u16, be_u8};
 
@@ -239,27 +233,6 @@ fn parse_mp_capable(length: u8, version: u8, body: Body<'_>) -> Result<MpCapable
     whole(body, parser, length, allowed)
 }
 
-fn gen_mp_capable<'a, W: Write + 'a>(c: &'a MpCapable) -> impl SerializeFn<W> + 'a {
-    gen_tuple((
-        gen_head(c.encoded_len(), 0, c.version),
-        gen_u8(c.flags.to_byte()),
-        gen_opt_slice(c.sender_key.as_ref()),
-        gen_opt_slice(c.receiver_key.as_ref()),
-        gen_cond(
-            c.data_level_length.is_some(),
-            gen_u16(c.data_level_length.unwrap_or(0)),
-        ),
-        gen_cond(c.checksum.is_some(), gen_u16(c.checksum.unwrap_or(0))),
-    ))
-}
-
-/// Writes the bytes when present.
-fn gen_opt_slice<'a, W: Write + 'a, const N: usize>(
-    bytes: Option<&'a [u8; N]>,
-) -> impl SerializeFn<W> + 'a {
-    gen_slice(bytes.map(|b| b.as_slice()).unwrap_or_default())
-}
-
 impl Subtype for MpCapable {
     fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
         parse_mp_capable(length, nibble, body)
@@ -273,8 +246,22 @@ impl Subtype for MpCapable {
         MpCapable::validate(self)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_mp_capable(self)
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, self.encoded_len(), 0, self.version)?;
+        let mut out = put(out, [self.flags.to_byte()])?;
+        if let Some(key) = self.sender_key {
+            out = put(out, key)?;
+        }
+        if let Some(key) = self.receiver_key {
+            out = put(out, key)?;
+        }
+        if let Some(length) = self.data_level_length {
+            out = put(out, length.to_be_bytes())?;
+        }
+        if let Some(checksum) = self.checksum {
+            out = put(out, checksum.to_be_bytes())?;
+        }
+        Some(out)
     }
 }
 

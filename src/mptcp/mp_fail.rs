@@ -1,15 +1,9 @@
 //! Subtype 6, MP_FAIL: fallback at a data sequence number (length 12).
 
-use std::io::Write;
-
-use cookie_factory::bytes::{be_u64 as gen_u64, be_u8 as gen_u8};
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
-
-use crate::element::check_bits;
+use crate::element::{check_bits, put};
 use crate::error::{Error, LengthSet, MalformedReason};
 
-use super::{gen_head, reserved12_then, reserved_high_nibble, reserved_low_byte, Subtype};
+use super::{put_mptcp_head, reserved12_then, reserved_high_nibble, reserved_low_byte, Subtype};
 
 /// The length of MP_FAIL (and MP_FASTCLOSE): the 12 reserved bits and 8 bytes.
 pub const LENGTHS: LengthSet = LengthSet::exactly(12);
@@ -40,12 +34,12 @@ impl Subtype for MpFail {
         check_bits("MP_FAIL", "reserved", u64::from(self.reserved), 12)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_tuple((
-            gen_head(12, 6, reserved_high_nibble(self.reserved)),
-            gen_u8(reserved_low_byte(self.reserved)),
-            gen_u64(self.dsn),
-        ))
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, 12, 6, reserved_high_nibble(self.reserved))?;
+        put(
+            put(out, [reserved_low_byte(self.reserved)])?,
+            self.dsn.to_be_bytes(),
+        )
     }
 }
 

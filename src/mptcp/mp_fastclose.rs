@@ -1,16 +1,9 @@
 //! Subtype 7, MP_FASTCLOSE: close the whole connection at once (length 12).
 
-use std::io::Write;
-
-use cookie_factory::bytes::be_u8 as gen_u8;
-use cookie_factory::combinator::slice as gen_slice;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
-
-use crate::element::check_bits;
+use crate::element::{check_bits, put};
 use crate::error::{Error, MalformedReason};
 
-use super::{gen_head, reserved12_then, reserved_high_nibble, reserved_low_byte, Subtype};
+use super::{put_mptcp_head, reserved12_then, reserved_high_nibble, reserved_low_byte, Subtype};
 
 /// Subtype 7, MP_FASTCLOSE, length 12.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,12 +31,12 @@ impl Subtype for MpFastclose {
         check_bits("MP_FASTCLOSE", "reserved", u64::from(self.reserved), 12)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_tuple((
-            gen_head(12, 7, reserved_high_nibble(self.reserved)),
-            gen_u8(reserved_low_byte(self.reserved)),
-            gen_slice(self.receiver_key),
-        ))
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, 12, 7, reserved_high_nibble(self.reserved))?;
+        put(
+            put(out, [reserved_low_byte(self.reserved)])?,
+            self.receiver_key,
+        )
     }
 }
 

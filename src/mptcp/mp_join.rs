@@ -1,14 +1,8 @@
 //! Subtype 1, MP_JOIN: a new subflow joining a connection, in three forms by length.
 
-use std::io::Write;
-
-use cookie_factory::bytes::be_u8 as gen_u8;
-use cookie_factory::combinator::slice as gen_slice;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::{GenResult, SerializeFn, WriteContext};
 use nom::Parser;
 
-use crate::element::check_bits;
+use crate::element::{check_bits, put};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::number::{array, be_u8};
 
@@ -167,46 +161,6 @@ fn parse_mp_join(length: u8, nibble: u8, body: Body<'_>) -> Result<MpJoin, Malfo
     Ok(join)
 }
 
-fn gen_mp_join<'a, W: Write + 'a>(j: &'a MpJoin) -> impl SerializeFn<W> + 'a {
-    move |out: WriteContext<W>| -> GenResult<W> {
-        let len = j.encoded_len();
-        match j {
-            MpJoin::Syn {
-                backup,
-                reserved,
-                address_id,
-                receiver_token,
-                sender_random,
-            } => gen_tuple((
-                gen_head(len, 1, (reserved << 1) | u8::from(*backup)),
-                gen_u8(*address_id),
-                gen_slice(receiver_token),
-                gen_slice(sender_random),
-            ))(out),
-            MpJoin::SynAck {
-                backup,
-                reserved,
-                address_id,
-                sender_truncated_hmac,
-                sender_random,
-            } => gen_tuple((
-                gen_head(len, 1, (reserved << 1) | u8::from(*backup)),
-                gen_u8(*address_id),
-                gen_slice(sender_truncated_hmac),
-                gen_slice(sender_random),
-            ))(out),
-            MpJoin::Ack {
-                reserved,
-                sender_hmac,
-            } => gen_tuple((
-                gen_head(len, 1, reserved_high_nibble(*reserved)),
-                gen_u8(reserved_low_byte(*reserved)),
-                gen_slice(sender_hmac),
-            ))(out),
-        }
-    }
-}
-
 impl Subtype for MpJoin {
     fn parse(_: u8, length: u8, nibble: u8, body: &[u8]) -> Result<Self, MalformedReason> {
         parse_mp_join(length, nibble, body)
@@ -220,8 +174,39 @@ impl Subtype for MpJoin {
         MpJoin::validate(self)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_mp_join(self)
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let len = self.encoded_len();
+        match self {
+            MpJoin::Syn {
+                backup,
+                reserved,
+                address_id,
+                receiver_token,
+                sender_random,
+            } => {
+                let out = put_mptcp_head(out, len, 1, (reserved << 1) | u8::from(*backup))?;
+                let out = put(put(out, [*address_id])?, *receiver_token)?;
+                put(out, *sender_random)
+            }
+            MpJoin::SynAck {
+                backup,
+                reserved,
+                address_id,
+                sender_truncated_hmac,
+                sender_random,
+            } => {
+                let out = put_mptcp_head(out, len, 1, (reserved << 1) | u8::from(*backup))?;
+                let out = put(put(out, [*address_id])?, *sender_truncated_hmac)?;
+                put(out, *sender_random)
+            }
+            MpJoin::Ack {
+                reserved,
+                sender_hmac,
+            } => {
+                let out = put_mptcp_head(out, len, 1, reserved_high_nibble(*reserved))?;
+                put(put(out, [reserved_low_byte(*reserved)])?, *sender_hmac)
+            }
+        }
     }
 }
 

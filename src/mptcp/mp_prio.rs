@@ -1,16 +1,9 @@
 //! Subtype 5, MP_PRIO: change a subflow's priority (length 3; 4 in v0, with an address ID).
 
-use std::io::Write;
-
-use cookie_factory::bytes::be_u8 as gen_u8;
-use cookie_factory::combinator::cond as gen_cond;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
-
-use crate::element::check_bits;
+use crate::element::{check_bits, put};
 use crate::error::{Error, LengthSet, MalformedReason};
 
-use super::{check_length, gen_head, Subtype};
+use super::{check_length, put_mptcp_head, Subtype};
 
 /// MP_PRIO lengths: 3 (v1), or 4 with an address ID (v0).
 pub const LENGTHS: LengthSet = LengthSet::of(&[3, 4]);
@@ -54,18 +47,13 @@ impl Subtype for MpPrio {
         check_bits("MP_PRIO", "reserved", u64::from(self.reserved), 3)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_tuple((
-            gen_head(
-                self.encoded_len(),
-                5,
-                (self.reserved << 1) | u8::from(self.backup),
-            ),
-            gen_cond(
-                self.address_id.is_some(),
-                gen_u8(self.address_id.unwrap_or(0)),
-            ),
-        ))
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let nibble = (self.reserved << 1) | u8::from(self.backup);
+        let out = put_mptcp_head(out, self.encoded_len(), 5, nibble)?;
+        match self.address_id {
+            Some(id) => put(out, [id]),
+            None => Some(out),
+        }
     }
 }
 

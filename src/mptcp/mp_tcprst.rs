@@ -1,16 +1,10 @@
 //! Subtype 8, MP_TCPRST (RFC 8684): why a subflow was reset (length 4).
 
-use std::io::Write;
-
-use cookie_factory::bytes::be_u8 as gen_u8;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
-
-use crate::element::check_bits;
+use crate::element::{check_bits, put};
 use crate::error::{Error, LengthSet, MalformedReason};
 use crate::registry::TcpRstReason;
 
-use super::{check_length, gen_head, Subtype};
+use super::{check_length, put_mptcp_head, Subtype};
 
 /// MP_TCPRST length.
 pub const LENGTHS: LengthSet = LengthSet::exactly(4);
@@ -50,11 +44,9 @@ impl Subtype for MpTcpRst {
         check_bits("MP_TCPRST", "reserved (U V W)", u64::from(self.reserved), 3)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_tuple((
-            gen_head(4, 8, (self.reserved << 1) | u8::from(self.transient)),
-            gen_u8(self.reason.value()),
-        ))
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, 4, 8, (self.reserved << 1) | u8::from(self.transient))?;
+        put(out, [self.reason.value()])
     }
 }
 

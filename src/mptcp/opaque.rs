@@ -1,17 +1,11 @@
 //! Subtypes kept as bytes: 15, MP_EXPERIMENTAL (reserved for private use), and 9..=14, not
 //! assigned by IANA.
 
-use std::io::Write;
-
-use cookie_factory::combinator::slice as gen_slice;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
-
 use crate::bytes::InlineBytes;
-use crate::element::{check_bits, unencodable};
+use crate::element::{check_bits, put_slice, unencodable};
 use crate::error::{Error, MalformedReason};
 
-use super::{gen_head, inline_data, BorrowedSubtype, Subtype, MAX_MPTCP_DATA};
+use super::{inline_data, put_mptcp_head, BorrowedSubtype, Subtype, MAX_MPTCP_DATA};
 
 /// Subtype 15, MP_EXPERIMENTAL (reserved for private use), any length: kept as bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,11 +40,11 @@ impl Subtype for MpExperimental {
         check_bits("MP_EXPERIMENTAL", "nibble", u64::from(self.nibble), 4)
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_tuple((
-            gen_head(self.encoded_len(), 15, self.nibble),
-            gen_slice(self.data.as_slice()),
-        ))
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        put_slice(
+            put_mptcp_head(out, self.encoded_len(), 15, self.nibble)?,
+            &self.data,
+        )
     }
 }
 
@@ -79,11 +73,9 @@ impl Subtype for Unassigned {
         )
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_tuple((
-            gen_head(self.encoded_len(), self.subtype, self.nibble),
-            gen_slice(self.data.as_slice()),
-        ))
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, self.encoded_len(), self.subtype, self.nibble)?;
+        put_slice(out, &self.data)
     }
 }
 

@@ -1,16 +1,10 @@
 //! Subtype 4, REMOVE_ADDR: addresses withdrawn, one address ID per byte after byte 2.
 
-use std::io::Write;
-
-use cookie_factory::combinator::slice as gen_slice;
-use cookie_factory::sequence::tuple as gen_tuple;
-use cookie_factory::SerializeFn;
-
 use crate::bytes::InlineBytes;
-use crate::element::{check_bits, unencodable};
+use crate::element::{check_bits, put_slice, unencodable};
 use crate::error::{Error, LengthSet, MalformedReason};
 
-use super::{check_length, gen_head, inline_data, BorrowedSubtype, Subtype, MAX_MPTCP_DATA};
+use super::{check_length, inline_data, put_mptcp_head, BorrowedSubtype, Subtype, MAX_MPTCP_DATA};
 
 /// REMOVE_ADDR lengths: 3 + n address IDs, n >= 1.
 pub const LENGTHS: LengthSet = LengthSet::range(4, 40);
@@ -41,11 +35,9 @@ impl Subtype for RemoveAddr {
         Ok(())
     }
 
-    fn gen<'a, W: Write + 'a>(&'a self) -> impl SerializeFn<W> + 'a {
-        gen_tuple((
-            gen_head(self.encoded_len(), 4, self.reserved),
-            gen_slice(self.address_ids.as_slice()),
-        ))
+    fn write<'o>(&self, out: &'o mut [u8]) -> Option<&'o mut [u8]> {
+        let out = put_mptcp_head(out, self.encoded_len(), 4, self.reserved)?;
+        put_slice(out, &self.address_ids)
     }
 }
 

@@ -191,8 +191,7 @@ impl Placer<'_> {
 /// ([`parse_options_into`] writes over them and drops the ones left over).
 #[inline(always)]
 pub(crate) fn nop_slots() -> OptionList {
-    const NOP: TcpOption = TcpOption::Nop;
-    OptionList::from_buf([NOP; INLINE_OPTIONS])
+    OptionList::new()
 }
 
 /// Room for `bytes_left` more options (at most the 40 an area can hold).

@@ -424,22 +424,43 @@ impl<'a> OptionView<'a> {
 }
 
 impl TcpOption {
-    /// Writes an option of a common kind (those of nearly every real header) when it
-    /// validates (the same check as [`validate`](Self::validate), through the kind's own
-    /// `validate` and `write`) and may stand where it is (EOL ends the list: `last` says
-    /// whether this one does); `None` for anything else, which the header writer then takes
-    /// through `validate` and [`write`](Self::write). The list decides speed, never behaviour.
+    /// Writes the option when it validates (the check [`validate`](Self::validate) makes,
+    /// through the kind's own `validate` and `write`) and may stand where it is (EOL, or a
+    /// malformed option whose length cannot be trusted, ends the list: `last` says whether
+    /// this one does); `None` otherwise, which the header writer then reports through
+    /// `validate`. The common kinds (those of nearly every real header) are inlined into the
+    /// header writer's loop; every other kind runs the same `validate` and `write` through the
+    /// table, so the list decides speed, never behaviour.
     #[inline(always)]
-    pub(crate) fn write_common<'o>(&self, out: &'o mut [u8], last: bool) -> Option<&'o mut [u8]> {
+    pub(crate) fn write_checked<'o>(&self, out: &'o mut [u8], last: bool) -> Option<&'o mut [u8]> {
         match self {
             Self::Nop => put(out, [1]),
-            Self::Eol if last => put(out, [0]),
             Self::Mss(v) => checked_write(v, 2, out),
             Self::WindowScale(v) => checked_write(v, 3, out),
             Self::SackPermitted => put(out, [4, 2]),
             Self::Sack(v) => checked_write(v, 5, out),
             Self::Timestamps(v) => checked_write(v, 8, out),
-            _ => None,
+            _ => self.write_checked_any(out, last),
+        }
+    }
+
+    /// [`write_checked`](Self::write_checked) for any option.
+    #[inline(never)]
+    fn write_checked_any<'o>(&self, out: &'o mut [u8], last: bool) -> Option<&'o mut [u8]> {
+        if !last && self.ends_list() {
+            return None;
+        }
+        self.validate().ok()?;
+        self.write(out)
+    }
+
+    /// Whether nothing may follow this option: EOL, or a malformed option whose framing is
+    /// broken (its length cannot be trusted, so it runs to the end of the area).
+    pub(crate) fn ends_list(&self) -> bool {
+        match self {
+            Self::Eol => true,
+            Self::Malformed(m) => m.reason.is_framing(),
+            _ => false,
         }
     }
 }
@@ -679,7 +700,7 @@ mod tests {
         }
     }
 
-    /// The inlined writers of `write_common` write what `validate` then `write` write, and
+    /// The inlined writers of `write_checked` write what `validate` then `write` write, and
     /// refuse what `validate` refuses.
     #[test]
     fn the_inlined_writers_agree_with_the_table() {
@@ -704,7 +725,7 @@ mod tests {
             let mut fast = [0u8; 48];
             let mut table = [0u8; 48];
             let fast_len = option
-                .write_common(&mut fast, true)
+                .write_checked(&mut fast, true)
                 .map(|rest| 48 - rest.len());
             let table_len = option
                 .validate()
