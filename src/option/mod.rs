@@ -435,6 +435,7 @@ impl TcpOption {
     pub(crate) fn write_checked<'o>(&self, out: &'o mut [u8], last: bool) -> Option<&'o mut [u8]> {
         match self {
             Self::Nop => put(out, [1]),
+            Self::Eol if last => put(out, [0]),
             Self::Mss(v) => checked_write(v, 2, out),
             Self::WindowScale(v) => checked_write(v, 3, out),
             Self::SackPermitted => put(out, [4, 2]),
