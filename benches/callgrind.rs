@@ -8,7 +8,8 @@
 //! callgrind_annotate cg.out | head -30    # instructions per call: total / 100000
 //! ```
 //!
-//! Operations: `strict`, `lossless`, `write` (exact `write_to`), `generator` (the cookie-factory
+//! Operations: `strict`, `lossless`, `view` (`TcpHeaderView` and every option decoded),
+//! `segment` (`TcpSegment::parse`), `write` (exact `write_to`), `generator` (the cookie-factory
 //! `gen_header` path), `etherparse_slice` (`TcpHeaderSlice` and every option decoded),
 //! `etherparse_write`, `checksum` and `smoltcp_checksum` (verify; the input is a segment length,
 //! e.g. 1460).
@@ -64,6 +65,24 @@ fn run_loop(op: &str, bytes: &[u8], n: u64) -> u64 {
                     &mut buf[..],
                 );
                 black_box(&written);
+            }
+        }
+        "view" => {
+            // The view with every option decoded, each item to `black_box`, as below for
+            // etherparse.
+            for _ in 0..n {
+                if let Ok(v) = tcpwire::TcpHeaderView::parse(black_box(bytes)) {
+                    for o in v.options() {
+                        black_box(&o);
+                        acc += 1;
+                    }
+                }
+            }
+        }
+        "segment" => {
+            for _ in 0..n {
+                let s = tcpwire::TcpSegment::parse(black_box(bytes));
+                black_box(&s);
             }
         }
         "etherparse_slice" => {

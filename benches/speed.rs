@@ -9,6 +9,9 @@
 //! - `parse/<op>/<header>`: one header decoded into values, every option included, for the five
 //!   headers in benches/common/inputs.rs; `parse_corpus/<op>`: every TCP header of the public
 //!   corpus (`../shared/corpus-public`, skipped with a message when absent), time per header.
+//! - `parse_linux/<op>/<family>`: every TCP header of the Linux captures of `corpus/` (real
+//!   kernel traffic), split by option family (plain handshakes, SACK, TCP Fast Open, MPTCP,
+//!   TCP-MD5, ECN, AccECN, and all of them), time per header.
 //! - `write/<op>/<header>`: a decoded header written back to bytes.
 //! - `checksum/<op>/<bytes>`: the TCP checksum with the IPv4 pseudo-header over a segment of 64,
 //!   576, 1460 and 9000 bytes.
@@ -30,7 +33,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated};
-use tcpwire::{ParseMode, TcpHeader};
+use tcpwire::{ParseMode, TcpHeader, TcpHeaderView, TcpSegment};
 
 #[path = "common/inputs.rs"]
 mod inputs;
@@ -51,6 +54,39 @@ fn etherparse_slice(bytes: &[u8]) -> usize {
                 n += usize::from(black_box(&option).is_ok());
             }
             n
+        }
+        Err(_) => usize::MAX,
+    }
+}
+
+/// etherparse: the zero-copy slice and the same fixed fields `tcpwire_view_fixed` reads.
+#[inline]
+fn etherparse_slice_fields(bytes: &[u8]) -> usize {
+    match etherparse::TcpHeaderSlice::from_slice(bytes) {
+        Ok(s) => {
+            let fields = (
+                s.source_port(),
+                s.destination_port(),
+                s.sequence_number(),
+                s.acknowledgment_number(),
+                s.data_offset(),
+                (
+                    s.syn(),
+                    s.ack(),
+                    s.fin(),
+                    s.rst(),
+                    s.psh(),
+                    s.urg(),
+                    s.ece(),
+                    s.cwr(),
+                    s.ns(),
+                ),
+                s.window_size(),
+                s.checksum(),
+                s.urgent_pointer(),
+            );
+            black_box(&fields);
+            s.slice().len()
         }
         Err(_) => usize::MAX,
     }
@@ -103,6 +139,46 @@ fn pnet_options(bytes: &[u8]) -> usize {
     }
 }
 
+/// tcpwire's view, fixed fields only: the checked header and every fixed field read.
+#[inline]
+fn tcpwire_view_fixed(bytes: &[u8]) -> usize {
+    match TcpHeaderView::parse(bytes) {
+        Ok(v) => {
+            let fields = (
+                v.src_port(),
+                v.dst_port(),
+                v.seq(),
+                v.ack_number(),
+                v.data_offset(),
+                v.flags(),
+                v.window(),
+                v.checksum(),
+                v.urgent_pointer(),
+            );
+            black_box(&fields);
+            v.header_len()
+        }
+        Err(_) => usize::MAX,
+    }
+}
+
+/// tcpwire's view with every option decoded, each item handed to `black_box`: what
+/// `etherparse_slice` does with its options.
+#[inline]
+fn tcpwire_view_all(bytes: &[u8]) -> usize {
+    match TcpHeaderView::parse(bytes) {
+        Ok(v) => {
+            let mut n = 0;
+            for option in v.options() {
+                black_box(&option);
+                n += 1;
+            }
+            n
+        }
+        Err(_) => usize::MAX,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // parse
 
@@ -131,6 +207,38 @@ fn bench_parse(c: &mut Criterion) {
             })
         });
         g.bench_with_input(
+            BenchmarkId::new("tcpwire_view_fixed", name),
+            bytes,
+            |b, x| b.iter(|| tcpwire_view_fixed(black_box(x))),
+        );
+        g.bench_with_input(BenchmarkId::new("tcpwire_view_all", name), bytes, |b, x| {
+            b.iter(|| tcpwire_view_all(black_box(x)))
+        });
+        g.bench_with_input(BenchmarkId::new("tcpwire_segment", name), bytes, |b, x| {
+            b.iter(|| {
+                let segment = TcpSegment::parse(black_box(x));
+                black_box(&segment);
+            })
+        });
+        // What `tcpwire_segment` is held to: the header's parse plus the payload's copy.
+        g.bench_with_input(
+            BenchmarkId::new("tcpwire_strict_and_payload", name),
+            bytes,
+            |b, x| {
+                b.iter(|| {
+                    let x = black_box(x);
+                    let header = TcpHeader::parse(x);
+                    let payload = header
+                        .as_ref()
+                        .ok()
+                        .and_then(|h| x.get(h.header_len()..))
+                        .unwrap_or_default()
+                        .to_vec();
+                    black_box((&header, &payload));
+                })
+            },
+        );
+        g.bench_with_input(
             BenchmarkId::new("tcpwire_strict_moved", name),
             bytes,
             |b, x| b.iter(|| TcpHeader::parse(black_box(x))),
@@ -139,6 +247,11 @@ fn bench_parse(c: &mut Criterion) {
             BenchmarkId::new("etherparse_slice_decode", name),
             bytes,
             |b, x| b.iter(|| etherparse_slice(black_box(x))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("etherparse_slice_fields", name),
+            bytes,
+            |b, x| b.iter(|| etherparse_slice_fields(black_box(x))),
         );
         g.bench_with_input(
             BenchmarkId::new("etherparse_owned_decode", name),
@@ -256,6 +369,118 @@ fn bench_parse_corpus(c: &mut Criterion) {
             }
         })
     });
+    g.finish();
+}
+
+/// The Linux captures of `corpus/` by option family (file names as `corpus/README.md` lists
+/// them), then all of them.
+const LINUX_FAMILIES: [(&str, &[&str]); 7] = [
+    (
+        "plain",
+        &["tcp-ipv4-handshake", "tcp-ipv6-handshake", "tcp-snaplen80"],
+    ),
+    (
+        "sack",
+        &["tcp-ipv4-sack", "tcp-ipv4-sack-nots", "tcp-ipv6-sack"],
+    ),
+    ("fast_open", &["tcp-fastopen"]),
+    ("mptcp", &["mptcp-"]),
+    ("md5", &["tcp-md5"]),
+    ("ecn", &["tcp-ecn"]),
+    ("accecn", &["tcp-accecn"]),
+];
+
+/// Every whole TCP header of the `corpus/` captures whose names start with one of `prefixes`.
+fn linux_headers(prefixes: &[&str]) -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut headers = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !name.ends_with(".pcap") || !prefixes.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        let Ok(mut reader) = CaptureReader::open(&path) else {
+            continue;
+        };
+        while let Some(Ok(frame)) = reader.next_frame() {
+            if let Decapsulated::Tcp(tcp) = find_tcp(frame.linktype, &frame.data) {
+                if let Ok(view) = TcpHeaderView::parse(tcp.segment) {
+                    if let Some(bytes) = tcp.segment.get(..view.header_len()) {
+                        headers.push(bytes.to_vec());
+                    }
+                }
+            }
+        }
+    }
+    headers
+}
+
+fn bench_parse_linux(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parse_linux");
+    let all: Vec<&str> = LINUX_FAMILIES
+        .iter()
+        .flat_map(|(_, p)| p.iter().copied())
+        .collect();
+    let families = LINUX_FAMILIES
+        .iter()
+        .map(|(name, prefixes)| (*name, linux_headers(prefixes)))
+        .chain([("all", linux_headers(&all))]);
+    for (family, headers) in families {
+        eprintln!("parse_linux/{family}: {} headers", headers.len());
+        g.throughput(Throughput::Elements(headers.len() as u64));
+        g.bench_with_input(
+            BenchmarkId::new("tcpwire_strict", family),
+            &headers,
+            |b, hs| {
+                b.iter(|| {
+                    for h in hs {
+                        let header = TcpHeader::parse(black_box(h));
+                        black_box(&header);
+                    }
+                })
+            },
+        );
+        g.bench_with_input(
+            BenchmarkId::new("tcpwire_in_place", family),
+            &headers,
+            |b, hs| {
+                let mut header = TcpHeader::default();
+                b.iter(|| {
+                    for h in hs {
+                        let outcome = header.parse_in_place(black_box(h), ParseMode::Strict);
+                        black_box(&outcome);
+                        black_box(&header);
+                    }
+                })
+            },
+        );
+        g.bench_with_input(
+            BenchmarkId::new("tcpwire_view_all", family),
+            &headers,
+            |b, hs| {
+                b.iter(|| {
+                    for h in hs {
+                        black_box(tcpwire_view_all(black_box(h)));
+                    }
+                })
+            },
+        );
+        g.bench_with_input(
+            BenchmarkId::new("etherparse_slice_decode", family),
+            &headers,
+            |b, hs| {
+                b.iter(|| {
+                    for h in hs {
+                        black_box(etherparse_slice(black_box(h)));
+                    }
+                })
+            },
+        );
+    }
     g.finish();
 }
 
@@ -503,6 +728,6 @@ fn bench_capture(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(2));
-    targets = bench_parse, bench_parse_corpus, bench_write, bench_checksum, bench_capture
+    targets = bench_parse, bench_parse_corpus, bench_parse_linux, bench_write, bench_checksum, bench_capture
 }
 criterion_main!(benches);

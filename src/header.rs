@@ -783,9 +783,12 @@ impl TcpSegment {
             .get(usize::from(fixed.data_offset) * 4..)
             .unwrap_or_default();
         if area.is_empty() {
+            // The payload is copied first: a call between the header's fields and the value
+            // would make the compiler build the header aside and copy it in.
+            let payload = payload.to_vec();
             return Ok(TcpSegment {
                 header: fixed.to_header(OptionList::new()),
-                payload: payload.to_vec(),
+                payload,
             });
         }
         let mut result = Ok(TcpSegment {
