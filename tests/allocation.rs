@@ -114,3 +114,16 @@ fn any_header_allocates_at_most_once_within_the_bound() {
         .tests(10_000)
         .quickcheck(prop as fn(Vec<u8>, Vec<u8>) -> TestResult);
 }
+
+/// The sizes CHANGELOG.md and BENCHMARKS.md state (64-bit targets): ten inline option slots of
+/// 56 bytes make the header 632 bytes; the view is 24.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn stated_sizes() {
+    use std::mem::size_of;
+    assert_eq!(size_of::<TcpOption>(), 56);
+    assert_eq!(size_of::<TcpHeader>(), 632);
+    assert_eq!(size_of::<tcpwire::TcpSegment>(), 656);
+    assert_eq!(size_of::<tcpwire::TcpHeaderView<'_>>(), 24);
+    assert_eq!(size_of::<tcpwire::option::OptionView<'_>>(), 48);
+}
