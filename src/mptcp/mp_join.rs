@@ -257,3 +257,136 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+use std::borrow::Cow;
+
+use crate::record::bytes;
+use crate::text::{hex, reserved};
+
+impl<S: Schema> RecordForm<S> for MpJoin {
+    fn to_record(&self, r: &mut Record<S>) {
+        match self {
+            MpJoin::Syn {
+                backup,
+                reserved,
+                address_id,
+                receiver_token,
+                sender_random,
+            } => {
+                r.form = Some(Cow::Borrowed("syn"));
+                r.backup = Some(*backup);
+                r.reserved = Some(u16::from(*reserved));
+                r.address_id = Some(*address_id);
+                r.receiver_token = bytes(receiver_token);
+                r.sender_random = bytes(sender_random);
+            }
+            MpJoin::SynAck {
+                backup,
+                reserved,
+                address_id,
+                sender_truncated_hmac,
+                sender_random,
+            } => {
+                r.form = Some(Cow::Borrowed("syn_ack"));
+                r.backup = Some(*backup);
+                r.reserved = Some(u16::from(*reserved));
+                r.address_id = Some(*address_id);
+                r.sender_truncated_hmac = bytes(sender_truncated_hmac);
+                r.sender_random = bytes(sender_random);
+            }
+            MpJoin::Ack {
+                reserved,
+                sender_hmac,
+            } => {
+                r.form = Some(Cow::Borrowed("ack"));
+                r.reserved = Some(*reserved);
+                r.sender_hmac = bytes(sender_hmac);
+            }
+        }
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let form = f.need(r.form.take(), "form")?;
+        let reserved = f.need(r.reserved.take(), "reserved")?;
+        Ok(match form.as_ref() {
+            "syn" => MpJoin::Syn {
+                backup: f.need(r.backup.take(), "backup")?,
+                reserved: f.narrow(reserved, "reserved")?,
+                address_id: f.need(r.address_id.take(), "address_id")?,
+                receiver_token: f.array(r.receiver_token.take(), "receiver_token")?,
+                sender_random: f.array(r.sender_random.take(), "sender_random")?,
+            },
+            "syn_ack" => MpJoin::SynAck {
+                backup: f.need(r.backup.take(), "backup")?,
+                reserved: f.narrow(reserved, "reserved")?,
+                address_id: f.need(r.address_id.take(), "address_id")?,
+                sender_truncated_hmac: f
+                    .array(r.sender_truncated_hmac.take(), "sender_truncated_hmac")?,
+                sender_random: f.array(r.sender_random.take(), "sender_random")?,
+            },
+            "ack" => MpJoin::Ack {
+                reserved,
+                sender_hmac: f.array(r.sender_hmac.take(), "sender_hmac")?,
+            },
+            other => {
+                return Err(f.err(format_args!(
+                    "field `form` {other:?} is not \"syn\", \"syn_ack\" or \"ack\""
+                )))
+            }
+        })
+    }
+}
+
+/// `join syn|synack|ack [backup] id N ...`, with tcpdump's field words.
+impl TextForm for MpJoin {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MpJoin::Syn {
+                backup,
+                reserved: bits,
+                address_id,
+                receiver_token,
+                sender_random,
+            } => {
+                f.write_str("join syn")?;
+                if *backup {
+                    f.write_str(" backup")?;
+                }
+                write!(f, " id {address_id} token ")?;
+                hex(f, receiver_token)?;
+                f.write_str(" nonce ")?;
+                hex(f, sender_random)?;
+                reserved(f, *bits)
+            }
+            MpJoin::SynAck {
+                backup,
+                reserved: bits,
+                address_id,
+                sender_truncated_hmac,
+                sender_random,
+            } => {
+                f.write_str("join synack")?;
+                if *backup {
+                    f.write_str(" backup")?;
+                }
+                write!(f, " id {address_id} hmac ")?;
+                hex(f, sender_truncated_hmac)?;
+                f.write_str(" nonce ")?;
+                hex(f, sender_random)?;
+                reserved(f, *bits)
+            }
+            MpJoin::Ack {
+                reserved: bits,
+                sender_hmac,
+            } => {
+                f.write_str("join ack hmac ")?;
+                hex(f, sender_hmac)?;
+                reserved(f, *bits)
+            }
+        }
+    }
+}
