@@ -129,220 +129,126 @@ impl<'de> Deserialize<'de> for Reason {
     }
 }
 
-/// Every field of every option, in one flat map (human-readable formats). Fields are in the
-/// order each option has them on the wire; a field name means the same thing wherever it
-/// appears.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename = "TcpOption", bound = "")]
-pub(crate) struct Record<S: Schema> {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) kind: Option<u8>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub(crate) type_name: Option<Cow<'static, str>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) subtype: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) mptcp: Option<Cow<'static, str>>,
-    // Custom options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) mptcp_subtype: Option<u8>,
-    // Plain options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) mss: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) shift: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) blocks: Option<S::Blocks>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) info: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) tsval: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) tsecr: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) start: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) end: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) filler: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) count: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) algorithm: Option<AltChecksumAlgorithm>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) digest: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) hole_offset: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) hole_size: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) granularity: Option<S::Granularity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) timeout: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) key_id: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) rnext_key_id: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) mac: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) ee0b: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) eceb: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) ee1b: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) exid: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) cookie: Option<Bytes>,
-    // MPTCP (MP_JOIN's form first, then the fields in wire order).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) form: Option<Cow<'static, str>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) version: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) flags: Option<S::Flags>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) sender_key: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) data_level_length: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) echo: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) backup: Option<bool>,
-    /// Shared by the Quick-Start response and most MPTCP subtypes (up to 12 bits).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) reserved: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) rate_request: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) ttl_diff: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) nonce: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) nonce_reserved: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) transient: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) data_fin: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) dsn_8_bytes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) data_ack_8_bytes: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) data_ack: Option<U64Text>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) mapping: Option<S::Mapping>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) address_id: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) address: Option<IpAddr>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) port: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) truncated_hmac: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) receiver_token: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) sender_truncated_hmac: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) sender_random: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) sender_hmac: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) receiver_key: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) checksum: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) address_ids: Option<IdList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) dsn: Option<U64Text>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) nibble: Option<u8>,
-    // Opaque bytes, malformed options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) data: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) bytes: Option<Bytes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) reason: Option<Reason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) fields: Option<S::Fields>,
+/// Declares [`Record`] from its option fields (after the four that name the option, which every
+/// record has): the struct, its empty value and the check for fields left over, so a field is
+/// one line.
+macro_rules! record_fields {
+    ($( $(#[$doc:meta])* $field:ident: $ty:ty, )*) => {
+        /// Every field of every option, in one flat map (human-readable formats). Fields are in
+        /// the order each option has them on the wire; a field name means the same thing
+        /// wherever it appears.
+        #[derive(Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, rename = "TcpOption", bound = "")]
+        pub(crate) struct Record<S: Schema> {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub(crate) kind: Option<u8>,
+            #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+            pub(crate) type_name: Option<Cow<'static, str>>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub(crate) subtype: Option<u8>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub(crate) mptcp: Option<Cow<'static, str>>,
+            $(
+                $(#[$doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub(crate) $field: Option<$ty>,
+            )*
+        }
+
+        /// Every field unset (`#[derive(Default)]` would ask the schema's types for defaults).
+        impl<S: Schema> Default for Record<S> {
+            fn default() -> Self {
+                Self {
+                    kind: None,
+                    type_name: None,
+                    subtype: None,
+                    mptcp: None,
+                    $( $field: None, )*
+                }
+            }
+        }
+
+        /// The first field still set in a record whose type has taken its own: one that does
+        /// not belong to the type (the option fields in order, then `subtype` and `mptcp`).
+        fn leftover<S: Schema>(r: &Record<S>) -> Option<&'static str> {
+            $( if r.$field.is_some() {
+                return Some(stringify!($field));
+            } )*
+            if r.subtype.is_some() {
+                return Some("subtype");
+            }
+            r.mptcp.is_some().then_some("mptcp")
+        }
+    };
 }
 
-/// Every field unset (`#[derive(Default)]` would ask the schema's types for defaults).
-impl<S: Schema> Default for Record<S> {
-    fn default() -> Self {
-        Self {
-            kind: None,
-            type_name: None,
-            subtype: None,
-            mptcp: None,
-            name: None,
-            mptcp_subtype: None,
-            mss: None,
-            shift: None,
-            blocks: None,
-            info: None,
-            tsval: None,
-            tsecr: None,
-            start: None,
-            end: None,
-            filler: None,
-            count: None,
-            algorithm: None,
-            digest: None,
-            hole_offset: None,
-            hole_size: None,
-            granularity: None,
-            timeout: None,
-            key_id: None,
-            rnext_key_id: None,
-            mac: None,
-            ee0b: None,
-            eceb: None,
-            ee1b: None,
-            exid: None,
-            cookie: None,
-            form: None,
-            version: None,
-            flags: None,
-            sender_key: None,
-            data_level_length: None,
-            echo: None,
-            backup: None,
-            reserved: None,
-            rate_request: None,
-            ttl_diff: None,
-            nonce: None,
-            nonce_reserved: None,
-            transient: None,
-            data_fin: None,
-            dsn_8_bytes: None,
-            data_ack_8_bytes: None,
-            data_ack: None,
-            mapping: None,
-            address_id: None,
-            address: None,
-            port: None,
-            truncated_hmac: None,
-            receiver_token: None,
-            sender_truncated_hmac: None,
-            sender_random: None,
-            sender_hmac: None,
-            receiver_key: None,
-            checksum: None,
-            address_ids: None,
-            dsn: None,
-            nibble: None,
-            data: None,
-            bytes: None,
-            reason: None,
-            fields: None,
-        }
-    }
+record_fields! {
+    // Custom options.
+    name: String,
+    mptcp_subtype: u8,
+    // Plain options.
+    mss: u16,
+    shift: u8,
+    blocks: S::Blocks,
+    info: u32,
+    tsval: u32,
+    tsecr: u32,
+    start: bool,
+    end: bool,
+    filler: u8,
+    count: u32,
+    algorithm: AltChecksumAlgorithm,
+    digest: Bytes,
+    hole_offset: u16,
+    hole_size: u16,
+    granularity: S::Granularity,
+    timeout: u16,
+    key_id: u8,
+    rnext_key_id: u8,
+    mac: Bytes,
+    ee0b: u32,
+    eceb: u32,
+    ee1b: u32,
+    exid: u16,
+    cookie: Bytes,
+    // MPTCP (MP_JOIN's form first, then the fields in wire order).
+    form: Cow<'static, str>,
+    version: u8,
+    flags: S::Flags,
+    sender_key: Bytes,
+    data_level_length: u16,
+    echo: bool,
+    backup: bool,
+    /// Shared by the Quick-Start response and most MPTCP subtypes (up to 12 bits).
+    reserved: u16,
+    rate_request: u8,
+    ttl_diff: u8,
+    nonce: u32,
+    nonce_reserved: u8,
+    transient: bool,
+    data_fin: bool,
+    dsn_8_bytes: bool,
+    data_ack_8_bytes: bool,
+    data_ack: U64Text,
+    mapping: S::Mapping,
+    address_id: u8,
+    address: IpAddr,
+    port: u16,
+    truncated_hmac: Bytes,
+    receiver_token: Bytes,
+    sender_truncated_hmac: Bytes,
+    sender_random: Bytes,
+    sender_hmac: Bytes,
+    receiver_key: Bytes,
+    checksum: u16,
+    address_ids: IdList,
+    dsn: U64Text,
+    nibble: u8,
+    // Opaque bytes, malformed options.
+    data: Bytes,
+    bytes: Bytes,
+    reason: Reason,
+    fields: S::Fields,
 }
 
 /// Bytes as a record field (they always fit: every option field is shorter than an option).
@@ -423,76 +329,4 @@ impl Ctx<'_> {
             None => Ok(value),
         }
     }
-}
-
-/// The first field still set in a record whose type has taken its own: one that does not
-/// belong to the type.
-fn leftover<S: Schema>(r: &Record<S>) -> Option<&'static str> {
-    [
-        (r.name.is_some(), "name"),
-        (r.mptcp_subtype.is_some(), "mptcp_subtype"),
-        (r.mss.is_some(), "mss"),
-        (r.shift.is_some(), "shift"),
-        (r.blocks.is_some(), "blocks"),
-        (r.info.is_some(), "info"),
-        (r.tsval.is_some(), "tsval"),
-        (r.tsecr.is_some(), "tsecr"),
-        (r.start.is_some(), "start"),
-        (r.end.is_some(), "end"),
-        (r.filler.is_some(), "filler"),
-        (r.count.is_some(), "count"),
-        (r.algorithm.is_some(), "algorithm"),
-        (r.digest.is_some(), "digest"),
-        (r.hole_offset.is_some(), "hole_offset"),
-        (r.hole_size.is_some(), "hole_size"),
-        (r.granularity.is_some(), "granularity"),
-        (r.timeout.is_some(), "timeout"),
-        (r.key_id.is_some(), "key_id"),
-        (r.rnext_key_id.is_some(), "rnext_key_id"),
-        (r.mac.is_some(), "mac"),
-        (r.ee0b.is_some(), "ee0b"),
-        (r.eceb.is_some(), "eceb"),
-        (r.ee1b.is_some(), "ee1b"),
-        (r.exid.is_some(), "exid"),
-        (r.cookie.is_some(), "cookie"),
-        (r.form.is_some(), "form"),
-        (r.version.is_some(), "version"),
-        (r.flags.is_some(), "flags"),
-        (r.sender_key.is_some(), "sender_key"),
-        (r.data_level_length.is_some(), "data_level_length"),
-        (r.echo.is_some(), "echo"),
-        (r.backup.is_some(), "backup"),
-        (r.reserved.is_some(), "reserved"),
-        (r.rate_request.is_some(), "rate_request"),
-        (r.ttl_diff.is_some(), "ttl_diff"),
-        (r.nonce.is_some(), "nonce"),
-        (r.nonce_reserved.is_some(), "nonce_reserved"),
-        (r.transient.is_some(), "transient"),
-        (r.data_fin.is_some(), "data_fin"),
-        (r.dsn_8_bytes.is_some(), "dsn_8_bytes"),
-        (r.data_ack_8_bytes.is_some(), "data_ack_8_bytes"),
-        (r.data_ack.is_some(), "data_ack"),
-        (r.mapping.is_some(), "mapping"),
-        (r.address_id.is_some(), "address_id"),
-        (r.address.is_some(), "address"),
-        (r.port.is_some(), "port"),
-        (r.truncated_hmac.is_some(), "truncated_hmac"),
-        (r.receiver_token.is_some(), "receiver_token"),
-        (r.sender_truncated_hmac.is_some(), "sender_truncated_hmac"),
-        (r.sender_random.is_some(), "sender_random"),
-        (r.sender_hmac.is_some(), "sender_hmac"),
-        (r.receiver_key.is_some(), "receiver_key"),
-        (r.checksum.is_some(), "checksum"),
-        (r.address_ids.is_some(), "address_ids"),
-        (r.dsn.is_some(), "dsn"),
-        (r.nibble.is_some(), "nibble"),
-        (r.data.is_some(), "data"),
-        (r.bytes.is_some(), "bytes"),
-        (r.reason.is_some(), "reason"),
-        (r.fields.is_some(), "fields"),
-        (r.subtype.is_some(), "subtype"),
-        (r.mptcp.is_some(), "mptcp"),
-    ]
-    .into_iter()
-    .find_map(|(set, name)| set.then_some(name))
 }
