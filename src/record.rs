@@ -137,7 +137,7 @@ macro_rules! record_fields {
         /// Every field of every option, in one flat map (human-readable formats). Fields are in
         /// the order each option has them on the wire; a field name means the same thing
         /// wherever it appears.
-        #[derive(Serialize, Deserialize)]
+        #[derive(Deserialize)]
         #[serde(deny_unknown_fields, rename = "TcpOption", bound = "")]
         pub(crate) struct Record<S: Schema> {
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,8 +155,60 @@ macro_rules! record_fields {
             )*
         }
 
+        /// The fields that are set, in declaration order (as `#[derive(Serialize)]` with
+        /// `skip_serializing_if = "Option::is_none"` would write them). The option fields are
+        /// found with one pass that collects a bit per set field, then only those are visited:
+        /// a record holds a handful of its 60-odd fields, and this runs for every option of
+        /// every JSON line.
+        impl<S: Schema> Serialize for Record<S> {
+            fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+                use serde::ser::SerializeStruct;
+                type Field<S, T> = fn(&Record<S>, &mut T) -> Result<(), <T as SerializeStruct>::Error>;
+                let fields: &[Field<S, Z::SerializeStruct>] = &[
+                    $( |r, st| st.serialize_field(stringify!($field), &r.$field), )*
+                ];
+                let mut set: u64 = 0;
+                let mut bit = 0u32;
+                $(
+                    set |= u64::from(self.$field.is_some()) << bit;
+                    bit += 1;
+                )*
+                let _ = bit;
+                const _: () = assert!([$(stringify!($field)),*].len() <= 64, "one bit per field");
+                let head = [
+                    self.kind.is_some(),
+                    self.type_name.is_some(),
+                    self.subtype.is_some(),
+                    self.mptcp.is_some(),
+                ];
+                let len = head.iter().filter(|&&h| h).count() + set.count_ones() as usize;
+                let mut st = s.serialize_struct("TcpOption", len)?;
+                if let Some(v) = &self.kind {
+                    st.serialize_field("kind", v)?;
+                }
+                if let Some(v) = &self.type_name {
+                    st.serialize_field("type", v)?;
+                }
+                if let Some(v) = &self.subtype {
+                    st.serialize_field("subtype", v)?;
+                }
+                if let Some(v) = &self.mptcp {
+                    st.serialize_field("mptcp", v)?;
+                }
+                while set != 0 {
+                    let i = set.trailing_zeros() as usize;
+                    set &= set - 1;
+                    if let Some(field) = fields.get(i) {
+                        field(self, &mut st)?;
+                    }
+                }
+                st.end()
+            }
+        }
+
         /// Every field unset (`#[derive(Default)]` would ask the schema's types for defaults).
         impl<S: Schema> Default for Record<S> {
+            #[inline(always)]
             fn default() -> Self {
                 Self {
                     kind: None,
@@ -182,6 +234,7 @@ macro_rules! record_fields {
     };
 }
 
+// At most 64 fields: the serializer keeps one bit per field.
 record_fields! {
     // Custom options.
     name: String,

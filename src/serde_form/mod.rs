@@ -48,15 +48,13 @@ impl Schema for Wire {
 /// The flat record of an option in human-readable formats.
 type Record = crate::record::Record<Wire>;
 
-/// `"kind"`, `"type"`, then the option's own fields.
-fn record_of_option(o: &TcpOption) -> Record {
-    let mut r = Record {
-        kind: Some(o.kind()),
-        type_name: Some(Cow::Borrowed(o.name())),
-        ..Record::default()
-    };
-    o.fields_to_record(&mut r);
-    r
+/// Writes `"kind"`, `"type"`, then the option's own fields into `r` (built in place by the
+/// caller: a record is large, and this runs for every option of every JSON line).
+#[inline(always)]
+fn fill_record(o: &TcpOption, r: &mut Record) {
+    r.kind = Some(o.kind());
+    r.type_name = Some(Cow::Borrowed(o.name()));
+    o.fields_to_record(r);
 }
 
 /// The option a record's `"type"` names, checked against its `"kind"` when given; a field
@@ -142,7 +140,9 @@ fn option_of_compact(c: Compact) -> Result<TcpOption, String> {
 impl Serialize for TcpOption {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            record_of_option(self).serialize(s)
+            let mut r = Record::default();
+            fill_record(self, &mut r);
+            r.serialize(s)
         } else {
             compact_of(self)
                 .map_err(serde::ser::Error::custom)?
