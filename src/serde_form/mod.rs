@@ -57,6 +57,24 @@ fn fill_record(o: &TcpOption, r: &mut Record) {
     o.fields_to_record(r);
 }
 
+/// An option in its record (human-readable formats).
+fn serialize_record<S: Serializer>(o: &TcpOption, s: S) -> Result<S::Ok, S::Error> {
+    let mut r = Record::default();
+    fill_record(o, &mut r);
+    r.serialize(s)
+}
+
+/// A kind without a body, whose record is `"kind"` and `"type"` alone, written without building
+/// the record: the kinds of nearly every header (NOP above all), so this decides speed only (a
+/// test checks it against `serialize_record`).
+fn serialize_unit<S: Serializer>(o: &TcpOption, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut st = s.serialize_struct("TcpOption", 2)?;
+    st.serialize_field("kind", &o.kind())?;
+    st.serialize_field("type", o.name())?;
+    st.end()
+}
+
 /// The option a record's `"type"` names, checked against its `"kind"` when given; a field
 /// that does not belong to the type is an error.
 fn option_of_record(record: Record) -> Result<TcpOption, String> {
@@ -140,9 +158,10 @@ fn option_of_compact(c: Compact) -> Result<TcpOption, String> {
 impl Serialize for TcpOption {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            let mut r = Record::default();
-            fill_record(self, &mut r);
-            r.serialize(s)
+            if let TcpOption::Nop | TcpOption::Eol | TcpOption::SackPermitted = self {
+                return serialize_unit(self, s);
+            }
+            serialize_record(self, s)
         } else {
             compact_of(self)
                 .map_err(serde::ser::Error::custom)?
@@ -259,6 +278,28 @@ impl<'de> Deserialize<'de> for CustomOption {
                 "expected a custom option, found `{}`",
                 other.name()
             ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds written without a record are written as their record.
+    #[test]
+    fn units_are_written_as_their_record() {
+        for o in [
+            TcpOption::Nop,
+            TcpOption::Eol,
+            TcpOption::SackPermitted,
+            TcpOption::PocPermitted,
+        ] {
+            let mut fast = Vec::new();
+            serialize_unit(&o, &mut serde_json::Serializer::new(&mut fast)).unwrap();
+            let mut record = Vec::new();
+            serialize_record(&o, &mut serde_json::Serializer::new(&mut record)).unwrap();
+            assert_eq!(String::from_utf8(fast), String::from_utf8(record), "{o:?}");
         }
     }
 }
