@@ -269,6 +269,12 @@ use crate::text::{hex, reserved};
 
 impl<S: Schema> RecordForm<S> for MpJoin {
     fn to_record(&self, r: &mut Record<S>) {
+        let syn = |r: &mut Record<S>, backup: bool, reserved: u8, address_id: u8, random: &[u8]| {
+            r.backup = Some(backup);
+            r.reserved = Some(u16::from(reserved));
+            r.address_id = Some(address_id);
+            r.sender_random = bytes(random);
+        };
         match self {
             MpJoin::Syn {
                 backup,
@@ -278,11 +284,8 @@ impl<S: Schema> RecordForm<S> for MpJoin {
                 sender_random,
             } => {
                 r.form = Some(Cow::Borrowed("syn"));
-                r.backup = Some(*backup);
-                r.reserved = Some(u16::from(*reserved));
-                r.address_id = Some(*address_id);
                 r.receiver_token = bytes(receiver_token);
-                r.sender_random = bytes(sender_random);
+                syn(r, *backup, *reserved, *address_id, sender_random);
             }
             MpJoin::SynAck {
                 backup,
@@ -292,11 +295,8 @@ impl<S: Schema> RecordForm<S> for MpJoin {
                 sender_random,
             } => {
                 r.form = Some(Cow::Borrowed("syn_ack"));
-                r.backup = Some(*backup);
-                r.reserved = Some(u16::from(*reserved));
-                r.address_id = Some(*address_id);
                 r.sender_truncated_hmac = bytes(sender_truncated_hmac);
-                r.sender_random = bytes(sender_random);
+                syn(r, *backup, *reserved, *address_id, sender_random);
             }
             MpJoin::Ack {
                 reserved,
@@ -344,6 +344,24 @@ impl<S: Schema> RecordForm<S> for MpJoin {
 /// `join syn|synack|ack [backup] id N ...`, with tcpdump's field words.
 impl TextForm for MpJoin {
     fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // SYN and SYN/ACK: the form, the backup flag, the ID, the token or HMAC, the nonce.
+        let syn = |f: &mut std::fmt::Formatter<'_>,
+                   form: &str,
+                   backup: bool,
+                   address_id: u8,
+                   (word, first): (&str, &[u8]),
+                   random: &[u8],
+                   bits: u8| {
+            write!(f, "join {form}")?;
+            if backup {
+                f.write_str(" backup")?;
+            }
+            write!(f, " id {address_id} {word} ")?;
+            hex(f, first)?;
+            f.write_str(" nonce ")?;
+            hex(f, random)?;
+            reserved(f, bits)
+        };
         match self {
             MpJoin::Syn {
                 backup,
@@ -351,34 +369,30 @@ impl TextForm for MpJoin {
                 address_id,
                 receiver_token,
                 sender_random,
-            } => {
-                f.write_str("join syn")?;
-                if *backup {
-                    f.write_str(" backup")?;
-                }
-                write!(f, " id {address_id} token ")?;
-                hex(f, receiver_token)?;
-                f.write_str(" nonce ")?;
-                hex(f, sender_random)?;
-                reserved(f, *bits)
-            }
+            } => syn(
+                f,
+                "syn",
+                *backup,
+                *address_id,
+                ("token", receiver_token),
+                sender_random,
+                *bits,
+            ),
             MpJoin::SynAck {
                 backup,
                 reserved: bits,
                 address_id,
                 sender_truncated_hmac,
                 sender_random,
-            } => {
-                f.write_str("join synack")?;
-                if *backup {
-                    f.write_str(" backup")?;
-                }
-                write!(f, " id {address_id} hmac ")?;
-                hex(f, sender_truncated_hmac)?;
-                f.write_str(" nonce ")?;
-                hex(f, sender_random)?;
-                reserved(f, *bits)
-            }
+            } => syn(
+                f,
+                "synack",
+                *backup,
+                *address_id,
+                ("hmac", sender_truncated_hmac),
+                sender_random,
+                *bits,
+            ),
             MpJoin::Ack {
                 reserved: bits,
                 sender_hmac,
