@@ -10,7 +10,10 @@
 //! the header writer runs them straight into the caller's buffer, and the cookie-factory
 //! generators run them into a stack buffer.
 
+use std::fmt;
+
 use crate::error::{Error, LengthSet, MalformedReason};
+use crate::record::{Ctx, Record, Schema};
 
 /// The wire rules of one option kind (or one MPTCP subtype), implemented once in its file.
 ///
@@ -209,4 +212,26 @@ pub(crate) fn at_most<const N: usize>(
 pub(crate) trait OwnKind {
     /// The kind byte.
     fn own_kind(&self) -> u8;
+}
+
+/// The serde record form of one option kind (or MPTCP subtype), implemented once in its file:
+/// which fields of the flat [`Record`] the kind uses, and how its value is read back from them.
+/// The table dispatches to it by the record's `"type"` (or `"mptcp"`) name.
+pub(crate) trait RecordForm<S: Schema>: Sized {
+    /// Sets the value's own fields in `r` (the table sets `"kind"` and `"type"`).
+    fn to_record(&self, r: &mut Record<S>);
+
+    /// Takes the kind's fields out of `r`, checking them (errors name the type through `f`).
+    /// `kind` is the record's `"kind"` (for a subtype its `"subtype"`) when it was given; the
+    /// types that carry their kind in the value read it from there. Fields left in `r` are
+    /// ones that do not belong to the kind: the caller refuses them.
+    fn from_record(kind: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String>;
+}
+
+/// The tcpdump-like text of one option kind (or MPTCP subtype), implemented once in its file,
+/// as it appears inside `options [..]`. `kind` is the kind number the table registers the type
+/// under (for a subtype, its subtype number).
+pub(crate) trait TextForm {
+    /// Writes the text.
+    fn text(&self, kind: u8, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }

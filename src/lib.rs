@@ -93,11 +93,13 @@ pub mod option;
 pub mod ports;
 #[cfg(feature = "quickcheck")]
 mod random;
+mod record;
 pub mod registry;
 mod serde_form;
 #[cfg(feature = "signatures")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signatures")))]
 pub mod signature;
+mod text;
 pub mod view;
 pub mod wire;
 

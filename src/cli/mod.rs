@@ -4,6 +4,7 @@
 pub mod codec;
 pub mod columnar;
 pub mod input;
+pub mod json;
 pub mod lines;
 pub mod mptcp;
 pub mod pcap;
@@ -42,10 +43,23 @@ pub fn stdout() -> Out<'static> {
     io::BufWriter::with_capacity(1 << 16, io::stdout().lock())
 }
 
-/// Writes one value as a JSON line.
+/// Writes one value as a JSON line (serde_json's compact form, see [`json`]), in one write.
 pub fn write_json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
-    out.write_all(b"\n")
+    thread_local! {
+        /// The line being built, reused: no allocation per line once it has grown.
+        static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LINE.with(|line| {
+        let mut line = line.borrow_mut();
+        line.clear();
+        let serialized = json::to_vec(&mut line, value);
+        if serialized.is_ok() {
+            line.push(b'\n');
+        }
+        // What was written before an error goes out as serde_json's writer would have sent it.
+        out.write_all(&line)?;
+        serialized.map_err(io::Error::from)
+    })
 }
 
 /// Prints a message on standard error; on a terminal, first erases the progress line it would

@@ -1,7 +1,6 @@
 //! `tcpwire pcap`: one JSON line per TCP segment of pcap/pcapng captures.
 
 use std::io::{self, Write};
-use std::net::IpAddr;
 use std::path::PathBuf;
 use tcpwire::option::Malformed;
 
@@ -14,6 +13,7 @@ use tcpwire::wire::options_with_offsets;
 use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
 
 use super::input::{captures, WalkError};
+use super::json::{Addr, Timestamp};
 use super::{stdout, write_json_line, Exit};
 
 /// Arguments of `tcpwire pcap`.
@@ -166,10 +166,10 @@ struct SegmentLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<&'a str>,
     frame: u64,
-    timestamp: String,
+    timestamp: Timestamp,
     ip_version: u8,
-    src: IpAddr,
-    dst: IpAddr,
+    src: Addr,
+    dst: Addr,
     header: &'a TcpHeader,
     payload_len: usize,
     truncated: bool,
@@ -329,10 +329,10 @@ fn write_segment(
         &SegmentLine {
             file,
             frame: frame.number,
-            timestamp: frame.timestamp_string(),
+            timestamp: Timestamp(frame.timestamp),
             ip_version: segment.tcp.ip_version,
-            src: segment.tcp.src,
-            dst: segment.tcp.dst,
+            src: Addr(segment.tcp.src),
+            dst: Addr(segment.tcp.dst),
             header: &segment.header,
             payload_len: segment.payload_len,
             truncated: segment.tcp.truncated,

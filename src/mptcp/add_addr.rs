@@ -305,3 +305,103 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+use std::net::SocketAddr;
+
+use crate::record::bytes;
+use crate::text::{hex, reserved};
+
+impl<S: Schema> RecordForm<S> for AddAddr {
+    fn to_record(&self, r: &mut Record<S>) {
+        let (address_id, address, port) = match self {
+            AddAddr::V0 {
+                address_id,
+                address,
+                port,
+            } => {
+                r.version = Some(0);
+                (address_id, address, port)
+            }
+            AddAddr::V1 {
+                reserved,
+                address_id,
+                address,
+                port,
+                truncated_hmac,
+            } => {
+                r.version = Some(1);
+                r.echo = Some(truncated_hmac.is_none());
+                r.reserved = Some(u16::from(*reserved));
+                r.truncated_hmac = truncated_hmac.as_ref().and_then(|h| bytes(h));
+                (address_id, address, port)
+            }
+        };
+        r.address_id = Some(*address_id);
+        r.address = Some(*address);
+        r.port = *port;
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let address_id = f.need(r.address_id.take(), "address_id")?;
+        let address = f.need(r.address.take(), "address")?;
+        let port = r.port.take();
+        match f.need(r.version.take(), "version")? {
+            0 => Ok(AddAddr::V0 {
+                address_id,
+                address,
+                port,
+            }),
+            1 => {
+                let echo = f.need(r.echo.take(), "echo")?;
+                let reserved = f.need(r.reserved.take(), "reserved")?;
+                let truncated_hmac = f.opt_array(r.truncated_hmac.take(), "truncated_hmac")?;
+                if echo != truncated_hmac.is_none() {
+                    return Err(f.err(format_args!(
+                        "with echo {echo} there must {} a truncated_hmac",
+                        if echo { "not be" } else { "be" }
+                    )));
+                }
+                Ok(AddAddr::V1 {
+                    reserved: f.narrow(reserved, "reserved")?,
+                    address_id,
+                    address,
+                    port,
+                    truncated_hmac,
+                })
+            }
+            v => Err(f.err(format_args!("field `version` {v} is not 0 or 1"))),
+        }
+    }
+}
+
+/// `add-addr v0|v1 [echo] id N address[:port] [hmac 0x..]`.
+impl TextForm for AddAddr {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (version, bits) = match self {
+            AddAddr::V0 { .. } => (0, 0),
+            AddAddr::V1 { reserved, .. } => (1, *reserved),
+        };
+        write!(f, "add-addr v{version}")?;
+        if self.is_echo() {
+            f.write_str(" echo")?;
+        }
+        write!(f, " id {} ", self.address_id())?;
+        match self.port() {
+            Some(port) => write!(f, "{}", SocketAddr::new(self.address(), port))?,
+            None => write!(f, "{}", self.address())?,
+        }
+        if let AddAddr::V1 {
+            truncated_hmac: Some(hmac),
+            ..
+        } = self
+        {
+            f.write_str(" hmac ")?;
+            hex(f, hmac)?;
+        }
+        reserved(f, bits)
+    }
+}

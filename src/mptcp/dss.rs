@@ -380,3 +380,56 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+use crate::text::reserved;
+
+impl<S: Schema<Mapping = DssMapping>> RecordForm<S> for Dss {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.reserved = Some(u16::from(self.reserved));
+        r.data_fin = Some(self.data_fin);
+        r.dsn_8_bytes = Some(self.dsn_8_bytes);
+        r.data_ack_8_bytes = Some(self.data_ack_8_bytes);
+        r.data_ack = self.data_ack.map(U64Text);
+        r.mapping = self.mapping;
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let reserved = f.need(r.reserved.take(), "reserved")?;
+        Ok(Self {
+            reserved: f.narrow(reserved, "reserved")?,
+            data_fin: f.need(r.data_fin.take(), "data_fin")?,
+            dsn_8_bytes: f.need(r.dsn_8_bytes.take(), "dsn_8_bytes")?,
+            data_ack_8_bytes: f.need(r.data_ack_8_bytes.take(), "data_ack_8_bytes")?,
+            data_ack: r.data_ack.take().map(|d| d.0),
+            mapping: r.mapping.take(),
+        })
+    }
+}
+
+/// `dss [fin] [ack N] [seq N subseq N len N [csum 0x..]]`, as tcpdump.
+impl TextForm for Dss {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("dss")?;
+        if self.data_fin {
+            f.write_str(" fin")?;
+        }
+        if let Some(ack) = self.data_ack {
+            write!(f, " ack {ack}")?;
+        }
+        if let Some(m) = &self.mapping {
+            write!(
+                f,
+                " seq {} subseq {} len {}",
+                m.dsn, m.subflow_seq, m.data_level_length
+            )?;
+            if let Some(csum) = m.checksum {
+                write!(f, " csum 0x{csum:x}")?;
+            }
+        }
+        reserved(f, self.reserved)
+    }
+}

@@ -266,6 +266,39 @@ macro_rules! subtype_table {
             }
         }
 
+        impl MptcpOption {
+            /// Sets the subtype's own fields in its serde record (each subtype's `RecordForm`).
+            fn subtype_to_record<S: MptcpSchema>(&self, r: &mut Record<S>) {
+                match self {
+                    $( Self::$variant(v) => RecordForm::<S>::to_record(v, r), )*
+                    Self::$unassigned(v) => RecordForm::<S>::to_record(v, r),
+                }
+            }
+
+            /// The subtype whose `"mptcp"` is `name`, its fields taken out of `r`; `None` when
+            /// no subtype has that name.
+            fn subtype_from_record<S: MptcpSchema>(
+                name: &str,
+                subtype: Option<u8>,
+                r: &mut Record<S>,
+                f: &Ctx<'_>,
+            ) -> Option<Result<Self, String>> {
+                $( if name == MptcpSubtype::from_value($subtype).name() {
+                    return Some($variant::from_record(subtype, r, f).map(Self::$variant));
+                } )*
+                (name == "unassigned")
+                    .then(|| $unassigned::from_record(subtype, r, f).map(Self::$unassigned))
+            }
+
+            /// Writes the subtype's text (each subtype's `TextForm`).
+            fn subtype_text(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Self::$variant(v) => TextForm::text(v, $subtype, f), )*
+                    Self::$unassigned(v) => TextForm::text(v, v.subtype, f),
+                }
+            }
+        }
+
         /// One generator per subtype, in the table's order.
         #[cfg(feature = "quickcheck")]
         const GENERATORS: &[fn(&mut quickcheck::Gen) -> MptcpOption] = &[
@@ -525,5 +558,64 @@ pub(crate) fn reserved12_then(
             length,
             allowed: RESERVED12_LENGTHS,
         }),
+    }
+}
+
+// Serde record and text form.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+/// A record schema whose nested fields hold the subtypes' own values (the MP_CAPABLE flags,
+/// the DSS mapping), as every subtype's `RecordForm` in this module needs.
+pub(crate) trait MptcpSchema: Schema<Flags = MpCapableFlags, Mapping = DssMapping> {}
+
+impl<S: Schema<Flags = MpCapableFlags, Mapping = DssMapping>> MptcpSchema for S {}
+
+/// `"subtype"` (the number), `"mptcp"` (the name), then the subtype's fields.
+impl<S: MptcpSchema> RecordForm<S> for MptcpOption {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.subtype = Some(self.subtype().value());
+        r.mptcp = Some(Cow::Borrowed(self.name()));
+        self.subtype_to_record(r);
+    }
+
+    /// The subtype the record's `"mptcp"` names; a `"subtype"` given must be its number.
+    fn from_record(_: Option<u8>, r: &mut Record<S>, _: &Ctx<'_>) -> Result<Self, String> {
+        let subtype = r.subtype.take();
+        let name = Ctx {
+            what: "MPTCP option",
+        }
+        .need(r.mptcp.take(), "mptcp")?;
+        let what = format!("MPTCP option {name:?}");
+        let f = Ctx { what: &what };
+        let Some(option) = Self::subtype_from_record(name.as_ref(), subtype, r, &f) else {
+            return Err(format!(
+                "unknown MPTCP option {:?} (a subtype name such as `dss`, or `unassigned`)",
+                name.as_ref()
+            ));
+        };
+        let option = option?;
+        if let Some(given) = subtype {
+            if given != option.subtype().value() {
+                return Err(f.err(format_args!(
+                    "has subtype {}, not {given}",
+                    option.subtype().value()
+                )));
+            }
+        }
+        Ok(option)
+    }
+}
+
+/// `mptcp` and the subtype as tcpdump names it (`capable`, `join`, `dss`, `add-addr`, ...),
+/// then its fields.
+impl TextForm for MptcpOption {
+    fn text(&self, _: u8, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("mptcp ")?;
+        self.subtype_text(f)
     }
 }

@@ -295,3 +295,59 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::hex;
+
+impl<S: Schema<Flags = MpCapableFlags>> RecordForm<S> for MpCapable {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.version = Some(self.version);
+        r.flags = Some(self.flags);
+        r.sender_key = self.sender_key.as_ref().and_then(|k| bytes(k));
+        r.receiver_key = self.receiver_key.as_ref().and_then(|k| bytes(k));
+        r.data_level_length = self.data_level_length;
+        r.checksum = self.checksum;
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            version: f.need(r.version.take(), "version")?,
+            flags: f.need(r.flags.take(), "flags")?,
+            sender_key: f.opt_array(r.sender_key.take(), "sender_key")?,
+            receiver_key: f.opt_array(r.receiver_key.take(), "receiver_key")?,
+            data_level_length: r.data_level_length.take(),
+            checksum: r.checksum.take(),
+        })
+    }
+}
+
+/// `capable v1 flags 0x01 key 0x.. rkey 0x.. len N csum 0x..`, the fields present.
+impl TextForm for MpCapable {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "capable v{} flags 0x{:02x}",
+            self.version,
+            self.flags.to_byte()
+        )?;
+        if let Some(key) = &self.sender_key {
+            f.write_str(" key ")?;
+            hex(f, key)?;
+        }
+        if let Some(key) = &self.receiver_key {
+            f.write_str(" rkey ")?;
+            hex(f, key)?;
+        }
+        if let Some(len) = self.data_level_length {
+            write!(f, " len {len}")?;
+        }
+        if let Some(csum) = self.checksum {
+            write!(f, " csum 0x{csum:x}")?;
+        }
+        Ok(())
+    }
+}

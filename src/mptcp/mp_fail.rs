@@ -59,3 +59,31 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::bytes::U64Text;
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+use crate::text::reserved;
+
+impl<S: Schema> RecordForm<S> for MpFail {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.reserved = Some(self.reserved);
+        r.dsn = Some(U64Text(self.dsn));
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            reserved: f.need(r.reserved.take(), "reserved")?,
+            dsn: f.need(r.dsn.take(), "dsn")?.0,
+        })
+    }
+}
+
+impl TextForm for MpFail {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "fail seq {}", self.dsn)?;
+        reserved(f, self.reserved)
+    }
+}

@@ -56,3 +56,32 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::{hex, reserved};
+
+impl<S: Schema> RecordForm<S> for MpFastclose {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.reserved = Some(self.reserved);
+        r.receiver_key = bytes(&self.receiver_key);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            reserved: f.need(r.reserved.take(), "reserved")?,
+            receiver_key: f.array(r.receiver_key.take(), "receiver_key")?,
+        })
+    }
+}
+
+impl TextForm for MpFastclose {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("fast-close key ")?;
+        hex(f, &self.receiver_key)?;
+        reserved(f, self.reserved)
+    }
+}

@@ -242,3 +242,150 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+use std::borrow::Cow;
+
+use crate::record::bytes;
+use crate::text::{hex, reserved};
+
+impl<S: Schema> RecordForm<S> for MpJoin {
+    fn to_record(&self, r: &mut Record<S>) {
+        let syn = |r: &mut Record<S>, backup: bool, reserved: u8, address_id: u8, random: &[u8]| {
+            r.backup = Some(backup);
+            r.reserved = Some(u16::from(reserved));
+            r.address_id = Some(address_id);
+            r.sender_random = bytes(random);
+        };
+        match self {
+            MpJoin::Syn {
+                backup,
+                reserved,
+                address_id,
+                receiver_token,
+                sender_random,
+            } => {
+                r.form = Some(Cow::Borrowed("syn"));
+                r.receiver_token = bytes(receiver_token);
+                syn(r, *backup, *reserved, *address_id, sender_random);
+            }
+            MpJoin::SynAck {
+                backup,
+                reserved,
+                address_id,
+                sender_truncated_hmac,
+                sender_random,
+            } => {
+                r.form = Some(Cow::Borrowed("syn_ack"));
+                r.sender_truncated_hmac = bytes(sender_truncated_hmac);
+                syn(r, *backup, *reserved, *address_id, sender_random);
+            }
+            MpJoin::Ack {
+                reserved,
+                sender_hmac,
+            } => {
+                r.form = Some(Cow::Borrowed("ack"));
+                r.reserved = Some(*reserved);
+                r.sender_hmac = bytes(sender_hmac);
+            }
+        }
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let form = f.need(r.form.take(), "form")?;
+        let reserved = f.need(r.reserved.take(), "reserved")?;
+        Ok(match form.as_ref() {
+            "syn" => MpJoin::Syn {
+                backup: f.need(r.backup.take(), "backup")?,
+                reserved: f.narrow(reserved, "reserved")?,
+                address_id: f.need(r.address_id.take(), "address_id")?,
+                receiver_token: f.array(r.receiver_token.take(), "receiver_token")?,
+                sender_random: f.array(r.sender_random.take(), "sender_random")?,
+            },
+            "syn_ack" => MpJoin::SynAck {
+                backup: f.need(r.backup.take(), "backup")?,
+                reserved: f.narrow(reserved, "reserved")?,
+                address_id: f.need(r.address_id.take(), "address_id")?,
+                sender_truncated_hmac: f
+                    .array(r.sender_truncated_hmac.take(), "sender_truncated_hmac")?,
+                sender_random: f.array(r.sender_random.take(), "sender_random")?,
+            },
+            "ack" => MpJoin::Ack {
+                reserved,
+                sender_hmac: f.array(r.sender_hmac.take(), "sender_hmac")?,
+            },
+            other => {
+                return Err(f.err(format_args!(
+                    "field `form` {other:?} is not \"syn\", \"syn_ack\" or \"ack\""
+                )))
+            }
+        })
+    }
+}
+
+/// `join syn|synack|ack [backup] id N ...`, with tcpdump's field words.
+impl TextForm for MpJoin {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // SYN and SYN/ACK: the form, the backup flag, the ID, the token or HMAC, the nonce.
+        let syn = |f: &mut std::fmt::Formatter<'_>,
+                   form: &str,
+                   backup: bool,
+                   address_id: u8,
+                   (word, first): (&str, &[u8]),
+                   random: &[u8],
+                   bits: u8| {
+            write!(f, "join {form}")?;
+            if backup {
+                f.write_str(" backup")?;
+            }
+            write!(f, " id {address_id} {word} ")?;
+            hex(f, first)?;
+            f.write_str(" nonce ")?;
+            hex(f, random)?;
+            reserved(f, bits)
+        };
+        match self {
+            MpJoin::Syn {
+                backup,
+                reserved: bits,
+                address_id,
+                receiver_token,
+                sender_random,
+            } => syn(
+                f,
+                "syn",
+                *backup,
+                *address_id,
+                ("token", receiver_token),
+                sender_random,
+                *bits,
+            ),
+            MpJoin::SynAck {
+                backup,
+                reserved: bits,
+                address_id,
+                sender_truncated_hmac,
+                sender_random,
+            } => syn(
+                f,
+                "synack",
+                *backup,
+                *address_id,
+                ("hmac", sender_truncated_hmac),
+                sender_random,
+                *bits,
+            ),
+            MpJoin::Ack {
+                reserved: bits,
+                sender_hmac,
+            } => {
+                f.write_str("join ack hmac ")?;
+                hex(f, sender_hmac)?;
+                reserved(f, *bits)
+            }
+        }
+    }
+}

@@ -75,3 +75,41 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+use crate::text::reserved;
+
+impl<S: Schema> RecordForm<S> for MpPrio {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.backup = Some(self.backup);
+        r.reserved = Some(u16::from(self.reserved));
+        r.address_id = self.address_id;
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let reserved = f.need(r.reserved.take(), "reserved")?;
+        Ok(Self {
+            backup: f.need(r.backup.take(), "backup")?,
+            reserved: f.narrow(reserved, "reserved")?,
+            address_id: r.address_id.take(),
+        })
+    }
+}
+
+/// `prio backup|non-backup [id N]`.
+impl TextForm for MpPrio {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.backup {
+            "prio backup"
+        } else {
+            "prio non-backup"
+        })?;
+        if let Some(id) = self.address_id {
+            write!(f, " id {id}")?;
+        }
+        reserved(f, self.reserved)
+    }
+}

@@ -67,3 +67,43 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::Reason;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::reserved;
+
+impl<S: Schema> RecordForm<S> for MpTcpRst {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.reserved = Some(u16::from(self.reserved));
+        r.transient = Some(self.transient);
+        r.reason = Some(Reason::Rst(self.reason));
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let reserved = f.need(r.reserved.take(), "reserved")?;
+        Ok(Self {
+            reserved: f.narrow(reserved, "reserved")?,
+            transient: f.need(r.transient.take(), "transient")?,
+            reason: f.rst_reason(r.reason.take())?,
+        })
+    }
+}
+
+/// `tcprst [transient] reason NAME` (the number when it has no name).
+impl TextForm for MpTcpRst {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("tcprst")?;
+        if self.transient {
+            f.write_str(" transient")?;
+        }
+        if self.reason.is_known() {
+            write!(f, " reason {}", self.reason.name())?;
+        } else {
+            write!(f, " reason {}", self.reason.value())?;
+        }
+        reserved(f, self.reserved)
+    }
+}

@@ -188,3 +188,68 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::opt_hex;
+
+impl<S: Schema> RecordForm<S> for MpExperimental {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.nibble = Some(self.nibble);
+        r.data = bytes(self.data.as_slice());
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            nibble: f.need(r.nibble.take(), "nibble")?,
+            data: f.inline(r.data.take(), "data")?,
+        })
+    }
+}
+
+impl TextForm for MpExperimental {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("experimental")?;
+        opaque_text(f, self.nibble, &self.data)
+    }
+}
+
+impl<S: Schema> RecordForm<S> for Unassigned {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.nibble = Some(self.nibble);
+        r.data = bytes(self.data.as_slice());
+    }
+
+    /// The subtype is the record's `"subtype"`, which must be one of 9..=14.
+    fn from_record(subtype: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let subtype = f.need(subtype, "subtype")?;
+        if !(9..=14).contains(&subtype) {
+            return Err(f.err(format_args!(
+                "subtype {subtype} is not an unassigned MPTCP subtype (9..=14)"
+            )));
+        }
+        Ok(Self {
+            subtype,
+            nibble: f.need(r.nibble.take(), "nibble")?,
+            data: f.inline(r.data.take(), "data")?,
+        })
+    }
+}
+
+impl TextForm for Unassigned {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown-{}", self.subtype)?;
+        opaque_text(f, self.nibble, &self.data)
+    }
+}
+
+/// ` nibble N` when it is not zero, then the bytes.
+fn opaque_text(f: &mut std::fmt::Formatter<'_>, nibble: u8, data: &[u8]) -> std::fmt::Result {
+    if nibble != 0 {
+        write!(f, " nibble {nibble}")?;
+    }
+    opt_hex(f, data)
+}

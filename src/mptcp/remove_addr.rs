@@ -95,3 +95,36 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::IdList;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::reserved;
+
+impl<S: Schema> RecordForm<S> for RemoveAddr {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.reserved = Some(u16::from(self.reserved));
+        r.address_ids = Some(IdList(self.address_ids));
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let reserved = f.need(r.reserved.take(), "reserved")?;
+        Ok(Self {
+            reserved: f.narrow(reserved, "reserved")?,
+            address_ids: f.need(r.address_ids.take(), "address_ids")?.0,
+        })
+    }
+}
+
+/// `rem-addr id 1 2 3`.
+impl TextForm for RemoveAddr {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("rem-addr id")?;
+        for id in self.address_ids.iter() {
+            write!(f, " {id}")?;
+        }
+        reserved(f, self.reserved)
+    }
+}

@@ -183,3 +183,50 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+impl<S: Schema> RecordForm<S> for AccEcnCounters {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.ee0b = self.ee0b;
+        r.eceb = self.eceb;
+        r.ee1b = self.ee1b;
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, _: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            ee0b: r.ee0b.take(),
+            eceb: r.eceb.take(),
+            ee1b: r.ee1b.take(),
+        })
+    }
+}
+
+/// `accecn0 ee0b N eceb N ee1b N` (kind 172) or `accecn1 ee1b N eceb N ee0b N` (kind 174),
+/// the counters present in wire order.
+impl TextForm for AccEcnCounters {
+    fn text(&self, kind: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let order = u8::from(kind != 172);
+        write!(f, "accecn{order}")?;
+        let named = [
+            ("ee0b", self.ee0b),
+            ("eceb", self.eceb),
+            ("ee1b", self.ee1b),
+        ];
+        let in_order = if order == 0 {
+            named
+        } else {
+            let [ee0b, eceb, ee1b] = named;
+            [ee1b, eceb, ee0b]
+        };
+        for (name, value) in in_order {
+            if let Some(v) = value {
+                write!(f, " {name} {v}")?;
+            }
+        }
+        Ok(())
+    }
+}

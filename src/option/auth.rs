@@ -151,3 +151,56 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::hex;
+
+impl<S: Schema> RecordForm<S> for Md5Signature {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.digest = bytes(&self.digest);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            digest: f.array(r.digest.take(), "digest")?,
+        })
+    }
+}
+
+impl TextForm for Md5Signature {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("md5 ")?;
+        hex(f, &self.digest)
+    }
+}
+
+impl<S: Schema> RecordForm<S> for TcpAo {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.key_id = Some(self.key_id);
+        r.rnext_key_id = Some(self.rnext_key_id);
+        r.mac = bytes(self.mac.as_slice());
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            key_id: f.need(r.key_id.take(), "key_id")?,
+            rnext_key_id: f.need(r.rnext_key_id.take(), "rnext_key_id")?,
+            mac: f.inline(r.mac.take(), "mac")?,
+        })
+    }
+}
+
+impl TextForm for TcpAo {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "tcp-ao keyid {} rnextkeyid {} mac ",
+            self.key_id, self.rnext_key_id
+        )?;
+        hex(f, &self.mac)
+    }
+}

@@ -390,3 +390,63 @@ impl OptionBody for CustomOption {
         put_slice(out, self.bytes())
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::opt_hex;
+
+/// A custom option's codec fields in its record: written as a map, ignored when read (the
+/// codec's value cannot be rebuilt without the codec).
+pub(crate) struct CodecFields(Vec<(String, FieldValue)>);
+
+impl Serialize for CodecFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CodecFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| CodecFields(Vec::new()))
+    }
+}
+
+impl<S: Schema<Fields = CodecFields>> RecordForm<S> for CustomOption {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.name = Some(self.name().to_owned());
+        r.mptcp_subtype = self.mptcp_subtype().map(MptcpSubtype::value);
+        r.bytes = bytes(self.bytes());
+        let fields = self.fields();
+        if !fields.is_empty() {
+            r.fields = Some(CodecFields(fields));
+        }
+    }
+
+    /// An opaque option with the record's bytes (the codec's fields are dropped).
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let name = f.need(r.name.take(), "name")?;
+        let bytes = f.need(r.bytes.take(), "bytes")?;
+        r.fields = None;
+        CustomOption::opaque(&name, bytes.as_slice(), r.mptcp_subtype.take())
+            .map_err(|e| f.err(format_args!("{e}")))
+    }
+}
+
+/// The codec's name and the body in hex, after `mptcp ` for an MPTCP subtype codec.
+impl TextForm for CustomOption {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.mptcp_subtype().is_some() {
+            f.write_str("mptcp ")?;
+        }
+        f.write_str(self.name())?;
+        opt_hex(f, self.body())
+    }
+}

@@ -75,3 +75,29 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::opt_hex;
+
+impl<S: Schema> RecordForm<S> for Eno {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.data = bytes(self.data.as_slice());
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            data: f.inline(r.data.take(), "data")?,
+        })
+    }
+}
+
+impl TextForm for Eno {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("eno")?;
+        opt_hex(f, &self.data)
+    }
+}

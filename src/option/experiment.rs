@@ -259,3 +259,52 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::opt_hex;
+
+impl<S: Schema> RecordForm<S> for ExperimentalFastOpen {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.cookie = bytes(self.cookie.as_slice());
+    }
+
+    fn from_record(kind: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            kind: f.need(kind, "kind")?,
+            cookie: f.inline(r.cookie.take(), "cookie")?,
+        })
+    }
+}
+
+impl TextForm for ExperimentalFastOpen {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        super::fast_open::fast_open_text(f, "exp-tfo", &self.cookie)
+    }
+}
+
+impl<S: Schema> RecordForm<S> for Experiment {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.exid = Some(self.exid);
+        r.data = bytes(self.data.as_slice());
+    }
+
+    fn from_record(kind: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            kind: f.need(kind, "kind")?,
+            exid: f.need(r.exid.take(), "exid")?,
+            data: f.inline(r.data.take(), "data")?,
+        })
+    }
+}
+
+/// `exp-253 exid 0x1234 0x...`.
+impl TextForm for Experiment {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exp-{} exid 0x{:04x}", self.kind, self.exid)?;
+        opt_hex(f, &self.data)
+    }
+}

@@ -94,3 +94,42 @@ pub(crate) mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::hex;
+
+impl<S: Schema> RecordForm<S> for FastOpen {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.cookie = bytes(self.cookie.as_slice());
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            cookie: f.inline(r.cookie.take(), "cookie")?,
+        })
+    }
+}
+
+impl TextForm for FastOpen {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fast_open_text(f, "tfo", &self.cookie)
+    }
+}
+
+/// `tfo cookiereq` for an empty cookie, else `tfo cookie 0x...` (`name` for `tfo`).
+pub(super) fn fast_open_text(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    cookie: &[u8],
+) -> std::fmt::Result {
+    if cookie.is_empty() {
+        write!(f, "{name} cookiereq")
+    } else {
+        write!(f, "{name} cookie ")?;
+        hex(f, cookie)
+    }
+}

@@ -223,3 +223,117 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::bytes;
+use crate::record::{Ctx, Record, Schema};
+use crate::text::opt_hex;
+
+/// The record field and text of the options whose body is one 32-bit number.
+macro_rules! u32_forms {
+    ($($name:ident { $field:ident } $word:literal;)*) => {$(
+        impl<S: Schema> RecordForm<S> for $name {
+            fn to_record(&self, r: &mut Record<S>) {
+                r.$field = Some(self.$field);
+            }
+
+            fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+                Ok(Self {
+                    $field: f.need(r.$field.take(), stringify!($field))?,
+                })
+            }
+        }
+
+        impl TextForm for $name {
+            fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!($word, " {}"), self.$field)
+            }
+        }
+    )*};
+}
+
+u32_forms! {
+    Echo { info } "echo";
+    EchoReply { info } "echoreply";
+    Cc { count } "cc";
+    CcNew { count } "ccnew";
+    CcEcho { count } "ccecho";
+}
+
+impl<S: Schema> RecordForm<S> for PocServiceProfile {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.start = Some(self.start);
+        r.end = Some(self.end);
+        r.filler = Some(self.filler);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            start: f.need(r.start.take(), "start")?,
+            end: f.need(r.end.take(), "end")?,
+            filler: f.need(r.filler.take(), "filler")?,
+        })
+    }
+}
+
+/// `pocsp start end`, the filler bits when they are not zero.
+impl TextForm for PocServiceProfile {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("pocsp")?;
+        if self.start {
+            f.write_str(" start")?;
+        }
+        if self.end {
+            f.write_str(" end")?;
+        }
+        match self.filler {
+            0 => Ok(()),
+            bits => write!(f, " filler {bits}"),
+        }
+    }
+}
+
+impl<S: Schema> RecordForm<S> for AltChecksumRequest {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.algorithm = Some(self.algorithm);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            algorithm: f.need(r.algorithm.take(), "algorithm")?,
+        })
+    }
+}
+
+/// `altsum-req` and the algorithm's name (or number when it has none).
+impl TextForm for AltChecksumRequest {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let algorithm = self.algorithm;
+        if algorithm.is_known() {
+            write!(f, "altsum-req {}", algorithm.name())
+        } else {
+            write!(f, "altsum-req {}", algorithm.value())
+        }
+    }
+}
+
+impl<S: Schema> RecordForm<S> for AltChecksumData {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.data = bytes(self.data.as_slice());
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            data: f.inline(r.data.take(), "data")?,
+        })
+    }
+}
+
+impl TextForm for AltChecksumData {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("altsum-data")?;
+        opt_hex(f, &self.data)
+    }
+}

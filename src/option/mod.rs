@@ -294,6 +294,45 @@ macro_rules! option_table {
         /// Every kind the table decodes, with its name (for the registry test).
         #[cfg(test)]
         const DECODED: &[(u8, &str)] = &[ $( ($ukind, $uname), )* $( ($kind, $name), )* ];
+
+        impl TcpOption {
+            /// Sets the option's own fields in its serde record (each kind's `RecordForm`).
+            pub(crate) fn fields_to_record<S: OptionSchema>(&self, r: &mut Record<S>) {
+                match self {
+                    $( Self::$unit => {} )*
+                    $( Self::$variant(v) => RecordForm::<S>::to_record(v, r), )*
+                    $( Self::$ovariant(v) => RecordForm::<S>::to_record(v, r), )*
+                    $( Self::$cvariant(v) => RecordForm::<S>::to_record(v, r), )*
+                }
+            }
+
+            /// The option whose `"type"` is `name`, its fields taken out of `r` by its kind's
+            /// `RecordForm`; `None` when no kind has that name.
+            pub(crate) fn from_record_named<S: OptionSchema>(
+                name: &str,
+                kind: Option<u8>,
+                r: &mut Record<S>,
+                f: &Ctx<'_>,
+            ) -> Option<Result<Self, String>> {
+                Some(match name {
+                    $( $uname => Ok(Self::$unit), )*
+                    $( $name => <$ty as RecordForm<S>>::from_record(kind, r, f).map(Self::$variant), )*
+                    $( $oname => <$oty as RecordForm<S>>::from_record(kind, r, f).map(Self::$ovariant), )*
+                    $( $cname => <$cty as RecordForm<S>>::from_record(kind, r, f).map(Self::$cvariant), )*
+                    _ => return None,
+                })
+            }
+
+            /// Writes the option's text (each kind's `TextForm`).
+            pub(crate) fn write_text(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Self::$unit => f.write_str(unit_text($ukind)), )*
+                    $( Self::$variant(v) => TextForm::text(v, $kind, f), )*
+                    $( Self::$ovariant(v) => TextForm::text(v, v.own_kind(), f), )*
+                    $( Self::$cvariant(v) => TextForm::text(v, v.own_kind(), f), )*
+                }
+            }
+        }
     };
 }
 
@@ -665,6 +704,49 @@ pub fn gen_option<'a, W: Write + 'a>(option: &'a TcpOption) -> impl SerializeFn<
         let len = dst.len();
         option.write(dst).map(|rest| len - rest.len())
     })
+}
+
+// Serde record and text form.
+
+use std::fmt;
+
+use crate::element::{RecordForm, TextForm};
+use crate::mptcp::{DssMapping, MpCapableFlags};
+use crate::record::{Ctx, Record, Schema};
+use custom::CodecFields;
+
+/// A record schema whose nested fields hold the option types' own values, as every kind's
+/// `RecordForm` in this module needs.
+pub(crate) trait OptionSchema:
+    Schema<
+    Blocks = SackBlocks,
+    Granularity = Granularity,
+    Flags = MpCapableFlags,
+    Mapping = DssMapping,
+    Fields = CodecFields,
+>
+{
+}
+
+impl<S> OptionSchema for S where
+    S: Schema<
+        Blocks = SackBlocks,
+        Granularity = Granularity,
+        Flags = MpCapableFlags,
+        Mapping = DssMapping,
+        Fields = CodecFields,
+    >
+{
+}
+
+/// The text of the kinds without a body, as tcpdump words them.
+fn unit_text(kind: u8) -> &'static str {
+    match kind {
+        0 => "eol",
+        1 => "nop",
+        4 => "sackOK",
+        _ => "pocOK",
+    }
 }
 
 #[cfg(test)]

@@ -62,3 +62,26 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+impl<S: Schema> RecordForm<S> for Mss {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.mss = Some(self.mss);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            mss: f.need(r.mss.take(), "mss")?,
+        })
+    }
+}
+
+impl TextForm for Mss {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "mss {}", self.mss)
+    }
+}

@@ -89,3 +89,46 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+use crate::text::reserved;
+
+impl<S: Schema> RecordForm<S> for QuickStartResponse {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.reserved = Some(u16::from(self.reserved));
+        r.rate_request = Some(self.rate_request);
+        r.ttl_diff = Some(self.ttl_diff);
+        r.nonce = Some(self.nonce);
+        r.nonce_reserved = Some(self.nonce_reserved);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let reserved = f.need(r.reserved.take(), "reserved")?;
+        Ok(Self {
+            reserved: f.narrow(reserved, "reserved")?,
+            rate_request: f.need(r.rate_request.take(), "rate_request")?,
+            ttl_diff: f.need(r.ttl_diff.take(), "ttl_diff")?,
+            nonce: f.need(r.nonce.take(), "nonce")?,
+            nonce_reserved: f.need(r.nonce_reserved.take(), "nonce_reserved")?,
+        })
+    }
+}
+
+/// `qs-resp rate N ttl-diff N nonce 0x..`, reserved bits when they are not zero.
+impl TextForm for QuickStartResponse {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "qs-resp rate {} ttl-diff {} nonce 0x{:08x}",
+            self.rate_request, self.ttl_diff, self.nonce
+        )?;
+        reserved(f, self.reserved)?;
+        match self.nonce_reserved {
+            0 => Ok(()),
+            bits => write!(f, " nonce-reserved {bits}"),
+        }
+    }
+}

@@ -163,3 +163,31 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+impl<S: Schema<Blocks = SackBlocks>> RecordForm<S> for Sack {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.blocks = Some(self.blocks.clone());
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            blocks: f.need(r.blocks.take(), "blocks")?,
+        })
+    }
+}
+
+/// `sack 2 {100:200}{300:400}`.
+impl TextForm for Sack {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sack {} ", self.blocks.len())?;
+        for b in &self.blocks {
+            write!(f, "{{{}:{}}}", b.left, b.right)?;
+        }
+        Ok(())
+    }
+}

@@ -69,3 +69,32 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+impl<S: Schema> RecordForm<S> for Snack {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.hole_offset = Some(self.hole_offset);
+        r.hole_size = Some(self.hole_size);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            hole_offset: f.need(r.hole_offset.take(), "hole_offset")?,
+            hole_size: f.need(r.hole_size.take(), "hole_size")?,
+        })
+    }
+}
+
+impl TextForm for Snack {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "snack offset {} size {}",
+            self.hole_offset, self.hole_size
+        )
+    }
+}

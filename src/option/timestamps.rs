@@ -69,3 +69,29 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+impl<S: Schema> RecordForm<S> for Timestamps {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.tsval = Some(self.tsval);
+        r.tsecr = Some(self.tsecr);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            tsval: f.need(r.tsval.take(), "tsval")?,
+            tsecr: f.need(r.tsecr.take(), "tsecr")?,
+        })
+    }
+}
+
+/// tcpdump's `TS val 1 ecr 0`.
+impl TextForm for Timestamps {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TS val {} ecr {}", self.tsval, self.tsecr)
+    }
+}

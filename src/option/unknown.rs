@@ -242,3 +242,66 @@ pub(crate) mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{bytes, Reason};
+use crate::record::{Ctx, Record, Schema};
+use crate::text::opt_hex;
+
+impl<S: Schema> RecordForm<S> for Unknown {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.data = bytes(self.data.as_slice());
+    }
+
+    fn from_record(kind: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            kind: f.need(kind, "kind")?,
+            data: f.inline(r.data.take(), "data")?,
+        })
+    }
+}
+
+/// `unknown-253 0x...`.
+impl TextForm for Unknown {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown-{}", self.kind)?;
+        opt_hex(f, &self.data)
+    }
+}
+
+impl<S: Schema> RecordForm<S> for Malformed {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.bytes = Some(self.bytes);
+        r.reason = Some(Reason::Malformed(self.reason));
+    }
+
+    fn from_record(kind: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        let bytes = f.need(r.bytes.take(), "bytes")?;
+        let reason = match f.need(r.reason.take(), "reason")? {
+            Reason::Malformed(m) => m,
+            Reason::Rst(_) => {
+                return Err(f.err(format_args!(
+                    "field `reason` must be an object with a `problem`"
+                )))
+            }
+        };
+        Ok(Self {
+            kind: f.need(kind.or_else(|| bytes.first().copied()), "kind")?,
+            bytes,
+            reason,
+        })
+    }
+}
+
+/// `malformed kind 5 len 7: ` and the reason.
+impl TextForm for Malformed {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "malformed kind {}", self.kind)?;
+        if let Some(length) = self.bytes.get(1) {
+            write!(f, " len {length}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}

@@ -86,3 +86,32 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+impl<S: Schema<Granularity = Granularity>> RecordForm<S> for UserTimeout {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.granularity = Some(self.granularity);
+        r.timeout = Some(self.timeout);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            granularity: f.need(r.granularity.take(), "granularity")?,
+            timeout: f.need(r.timeout.take(), "timeout")?,
+        })
+    }
+}
+
+/// `uto 30sec`, `uto 5min`.
+impl TextForm for UserTimeout {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.granularity {
+            Granularity::Seconds => write!(f, "uto {}sec", self.timeout),
+            Granularity::Minutes => write!(f, "uto {}min", self.timeout),
+        }
+    }
+}

@@ -56,3 +56,26 @@ mod generate {
         }
     }
 }
+
+// Serde record and text form.
+
+use crate::element::{RecordForm, TextForm};
+use crate::record::{Ctx, Record, Schema};
+
+impl<S: Schema> RecordForm<S> for WindowScale {
+    fn to_record(&self, r: &mut Record<S>) {
+        r.shift = Some(self.shift);
+    }
+
+    fn from_record(_: Option<u8>, r: &mut Record<S>, f: &Ctx<'_>) -> Result<Self, String> {
+        Ok(Self {
+            shift: f.need(r.shift.take(), "shift")?,
+        })
+    }
+}
+
+impl TextForm for WindowScale {
+    fn text(&self, _: u8, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "wscale {}", self.shift)
+    }
+}
