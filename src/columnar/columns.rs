@@ -18,10 +18,12 @@ use crate::{MptcpSubtype, TcpOption};
 
 use super::SegmentRow;
 
+mod analysis;
 mod mptcp;
 mod options;
 mod sparse;
 
+use analysis::AnalysisColumns;
 use mptcp::{MptcpColumns, MptcpFields};
 use options::{MalformedColumns, OptionColumns, SackColumn};
 use sparse::{append_ip, finish_list, Sparse};
@@ -161,14 +163,10 @@ pub fn schema() -> SchemaRef {
         n("mptcp_data_level_length", DataType::UInt16),
         n("mptcp_dss_checksum", DataType::UInt16),
         n("mptcp_data_fin", DataType::Boolean),
-        // Filled by a connection-level MPTCP analysis; null in this export.
-        n("mptcp_connection_id", DataType::UInt64),
-        n("mptcp_subflow_id", DataType::UInt32),
-        n("mptcp_dsn64", DataType::UInt64),
-        n("mptcp_data_ack64", DataType::UInt64),
-        n("mptcp_hmac_verdict", DataType::Utf8),
-        n("mptcp_dss_checksum_verdict", DataType::Utf8),
-        n("mptcp_events", list_of(DataType::Utf8)),
+    ]);
+    // The MPTCP connection analysis (null unless the export runs it).
+    fields.extend(analysis::fields());
+    fields.extend([
         n("options", list_of(DataType::Struct(option_fields()))),
         n("mptcp_options", list_of(DataType::Struct(mptcp_fields()))),
         n("padding", DataType::Binary),
@@ -200,6 +198,7 @@ pub fn schema() -> SchemaRef {
 ///     payload_len: 0,
 ///     truncated: false,
 ///     checksum_verdict: tcpwire::checksum::ChecksumVerdict::NotCheckable,
+///     mptcp: None,
 /// });
 /// let batch = builder.finish();
 /// assert_eq!(batch.num_rows(), 1);
@@ -251,6 +250,7 @@ pub struct BatchBuilder {
     mptcp_data_level_length: Sparse<UInt16Builder>,
     mptcp_dss_checksum: Sparse<UInt16Builder>,
     mptcp_data_fin: Sparse<BooleanBuilder>,
+    analysis: AnalysisColumns,
     options: OptionColumns,
     mptcp_options: MptcpColumns,
     padding: BinaryBuilder,
@@ -374,6 +374,7 @@ impl BatchBuilder {
         self.tsecr.append_option(ts.map(|t| t.1));
         self.fast_open_cookie.append_option(cookie);
         self.push_mptcp(&mptcp);
+        self.analysis.push(row.mptcp);
         self.padding.append_value(h.padding.as_slice());
         self.malformed.push_row(Some(h));
         self.header_bytes.append_value(
@@ -444,6 +445,7 @@ impl BatchBuilder {
         offsets.push(names.len() as i32);
         valid.push(false);
         self.push_mptcp(&MptcpFields::default());
+        self.analysis.push(None);
         self.options.end_row(false);
         self.mptcp_options.end_row(false);
         self.padding.append_null();
@@ -453,7 +455,7 @@ impl BatchBuilder {
 
     /// The rows appended so far as a record batch of [`schema`]; the builder is then empty.
     pub fn finish(&mut self) -> RecordBatch {
-        let rows = std::mem::take(&mut self.rows);
+        self.rows = 0;
         let (offsets, valid, names) = &mut self.mptcp_subtypes;
         let names: ArrayRef = Arc::new(names.finish());
         let subtypes = finish_list(
@@ -462,7 +464,6 @@ impl BatchBuilder {
             valid,
             names,
         );
-        let nulls = |n: usize| -> ArrayRef { arrow_array::new_null_array(&DataType::UInt64, n) };
         let mut columns: Vec<ArrayRef> = vec![
             Arc::new(self.file.finish()),
             Arc::new(self.frame.finish()),
@@ -513,13 +514,9 @@ impl BatchBuilder {
             self.mptcp_data_level_length.finish(),
             self.mptcp_dss_checksum.finish(),
             self.mptcp_data_fin.finish(),
-            nulls(rows),
-            arrow_array::new_null_array(&DataType::UInt32, rows),
-            nulls(rows),
-            nulls(rows),
-            arrow_array::new_null_array(&DataType::Utf8, rows),
-            arrow_array::new_null_array(&DataType::Utf8, rows),
-            arrow_array::new_null_array(&list_of(DataType::Utf8), rows),
+        ]);
+        columns.extend(self.analysis.finish());
+        columns.extend([
             self.options.finish(),
             self.mptcp_options.finish(),
             Arc::new(self.padding.finish()),
