@@ -383,6 +383,56 @@ fn parallel_output_is_identical_to_one_job() {
     assert_eq!(order.len(), 901 + 17); // the segments and the 17 headers cut short
 }
 
+/// `tcpwire pcap ARGS` with standard output and standard error kept.
+fn tcpwire_output(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tcpwire"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn parallel_ndjson_is_identical_to_one_job() {
+    let mut files: Vec<String> = corpus().iter().map(|p| p.display().to_string()).collect();
+    if let Some(public) = common::public_corpus() {
+        files.extend(
+            common::captures_in(&public)
+                .iter()
+                .map(|p| p.display().to_string()),
+        );
+    }
+    // A file that is not a capture, in the middle: exit code 2, the others still read.
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/README.md");
+    files.insert(files.len() / 2, readme.to_string());
+    for extra in [&[][..], &["--analyze"], &["--strict"]] {
+        let mut outputs = Vec::new();
+        for jobs in ["1", "2", "3"] {
+            let mut args = vec!["pcap", "-j", jobs];
+            args.extend(extra);
+            args.extend(files.iter().map(String::as_str));
+            let (code, stdout, stderr) = tcpwire_output(&args);
+            assert_eq!(code, 2, "{stderr}");
+            assert!(stdout.len() > 500_000, "{extra:?}: {} bytes", stdout.len());
+            outputs.push((stdout, stderr));
+        }
+        for (jobs, output) in ["2", "3"].iter().zip(&outputs[1..]) {
+            assert!(
+                output.0 == outputs[0].0,
+                "{extra:?}: -j {jobs} differs from -j 1 on stdout"
+            );
+            assert_eq!(output.1, outputs[0].1, "{extra:?}: -j {jobs}: stderr");
+        }
+    }
+    let (code, _, stderr) = tcpwire_output(&["pcap", "-j", "0", readme]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("at least 1"), "{stderr}");
+}
+
 #[test]
 fn partition_writes_one_part_per_capture() {
     let files: Vec<String> = corpus().iter().map(|p| p.display().to_string()).collect();
@@ -429,7 +479,7 @@ fn partition_writes_one_part_per_capture() {
 #[test]
 fn columnar_options_need_a_columnar_format_and_an_output() {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/tcp-ipv4-sack.pcap");
-    let (code, stderr) = tcpwire(&["pcap", "-j", "2", file]);
+    let (code, stderr) = tcpwire(&["pcap", "-o", "out.parquet", file]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("need --format parquet or arrow"),

@@ -6,6 +6,7 @@ pub mod columnar;
 pub mod input;
 pub mod lines;
 pub mod mptcp;
+pub mod ordered;
 pub mod pcap;
 pub mod roundtrip;
 pub mod stats;
