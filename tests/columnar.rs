@@ -166,6 +166,73 @@ fn typed_columns_agree_with_the_parsed_headers() {
     assert!(mptcp_rows > 300, "{mptcp_rows} rows with MPTCP");
 }
 
+/// The columns made from cached text (addresses, flags) and those appended in runs of nulls
+/// (the `mptcp_*` fields of rows without MPTCP) hold each row's own values, with batches of 7
+/// rows so that runs cross batch ends.
+#[test]
+fn text_and_mostly_null_columns_hold_each_rows_values() {
+    use tcpwire::columnar::arrow_array::types::UInt64Type;
+    use tcpwire::MptcpOption;
+    let options = ExportOptions {
+        batch_rows: 7,
+        ..ExportOptions::default()
+    };
+    let (mut rows, mut dss_rows) = (0, 0);
+    for path in corpus() {
+        let mut captured = BTreeMap::new();
+        common::for_each_tcp(&path, |frame, tcp| {
+            captured.insert(frame.number, (tcp.src.to_string(), tcp.dst.to_string()));
+        });
+        for batch in batches(&path, &options) {
+            let column = |name: &str| batch.column_by_name(name).unwrap().clone();
+            let (frames, header_bytes) = (column("frame"), column("header_bytes"));
+            let frames = frames.as_primitive::<UInt64Type>();
+            let header_bytes = header_bytes.as_binary::<i32>();
+            let (src, dst, flags) = (column("src"), column("dst"), column("flags"));
+            let (src, dst, flags) = (
+                src.as_string::<i32>(),
+                dst.as_string::<i32>(),
+                flags.as_string::<i32>(),
+            );
+            let (dsn, data_ack) = (column("mptcp_dsn"), column("mptcp_data_ack"));
+            let (dsn, data_ack) = (
+                dsn.as_primitive::<UInt64Type>(),
+                data_ack.as_primitive::<UInt64Type>(),
+            );
+            for i in 0..batch.num_rows() {
+                if header_bytes.is_null(i) {
+                    assert!(src.is_null(i) && flags.is_null(i) && dsn.is_null(i));
+                    continue;
+                }
+                let h = TcpHeader::parse_lossless(header_bytes.value(i)).unwrap();
+                let (want_src, want_dst) = &captured[&frames.value(i)];
+                assert_eq!((src.value(i), dst.value(i)), (&**want_src, &**want_dst));
+                assert_eq!(flags.value(i), h.flags.to_string());
+                // Each from the first MPTCP option that has it: a DSS mapping or MP_FAIL.
+                let want_dsn = h.options.iter().find_map(|o| match o {
+                    TcpOption::Mptcp(MptcpOption::Dss(d)) => d.mapping.as_ref().map(|m| m.dsn),
+                    TcpOption::Mptcp(MptcpOption::MpFail(f)) => Some(f.dsn),
+                    _ => None,
+                });
+                assert_eq!(dsn.is_valid(i).then(|| dsn.value(i)), want_dsn);
+                let dss = h.options.iter().find_map(|o| match o {
+                    TcpOption::Mptcp(MptcpOption::Dss(d)) => Some(d),
+                    _ => None,
+                });
+                let want_ack = h.options.iter().find_map(|o| match o {
+                    TcpOption::Mptcp(MptcpOption::Dss(d)) => d.data_ack,
+                    _ => None,
+                });
+                assert_eq!(data_ack.is_valid(i).then(|| data_ack.value(i)), want_ack);
+                dss_rows += usize::from(dss.is_some());
+                rows += 1;
+            }
+        }
+    }
+    assert_eq!(rows, 901);
+    assert!(dss_rows > 200, "{dss_rows} rows with a DSS");
+}
+
 #[test]
 fn mptcp_options_hold_the_typed_fields_of_every_mptcp_option() {
     use tcpwire::columnar::arrow_array::types::UInt64Type;

@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt32Builder, UInt64Builder};
+use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt64Builder};
+use arrow_array::types::{UInt32Type, UInt64Type};
 use arrow_array::ArrayRef;
 use arrow_schema::{DataType, Field};
 
 use crate::analysis::mptcp::Annotation;
 
 use super::list_of;
-use super::sparse::{finish_list, Sparse};
+use super::sparse::{finish_list, Sparse, Values};
 
 /// The analysis columns, in schema order: name, type, and the `Annotation` field each holds.
 pub(super) fn fields() -> [Field; 16] {
@@ -50,22 +51,25 @@ pub(super) fn fields() -> [Field; 16] {
 /// an export without the analysis) are null in each.
 #[derive(Default)]
 pub(super) struct AnalysisColumns {
-    connection: Sparse<UInt64Builder>,
-    subflow: Sparse<UInt64Builder>,
-    token: Sparse<UInt32Builder>,
-    idsn: Sparse<UInt64Builder>,
-    dsn: Sparse<UInt64Builder>,
-    relative_dsn: Sparse<UInt64Builder>,
-    payload_dsn: Sparse<UInt64Builder>,
-    data_ack: Sparse<UInt64Builder>,
-    relative_data_ack: Sparse<UInt64Builder>,
+    connection: Values<UInt64Type>,
+    subflow: Values<UInt64Type>,
+    token: Values<UInt32Type>,
+    idsn: Values<UInt64Type>,
+    dsn: Values<UInt64Type>,
+    relative_dsn: Values<UInt64Type>,
+    payload_dsn: Values<UInt64Type>,
+    data_ack: Values<UInt64Type>,
+    relative_data_ack: Values<UInt64Type>,
     join_hmac: Sparse<StringBuilder>,
     add_addr_hmac: Sparse<StringBuilder>,
     dss_checksum: Sparse<StringBuilder>,
-    mapping_frame: Sparse<UInt64Builder>,
+    mapping_frame: Values<UInt64Type>,
     reinjection_of: (Vec<i32>, Vec<bool>, UInt64Builder),
     out_of_order: Sparse<BooleanBuilder>,
     events: (Vec<i32>, Vec<bool>, StringBuilder),
+    /// Rows without an annotation not yet appended (most rows, and every row of an export
+    /// without the analysis): appended in one go before the next annotation or at the end.
+    pending: usize,
 }
 
 fn end_list<B: arrow_array::builder::ArrayBuilder>(
@@ -80,28 +84,23 @@ fn end_list<B: arrow_array::builder::ArrayBuilder>(
     valid.push(is_valid);
 }
 
+fn null_lists<B>((offsets, valid, _): &mut (Vec<i32>, Vec<bool>, B), n: usize) {
+    if offsets.is_empty() {
+        offsets.push(0);
+    }
+    let end = offsets.last().copied().unwrap_or(0);
+    offsets.resize(offsets.len() + n, end);
+    valid.resize(valid.len() + n, false);
+}
+
 impl AnalysisColumns {
     /// Appends a row: the annotation of its segment, or nulls.
     pub(super) fn push(&mut self, annotation: Option<&Annotation>) {
         let Some(a) = annotation else {
-            self.connection.append_null();
-            self.subflow.append_null();
-            self.token.append_null();
-            self.idsn.append_null();
-            self.dsn.append_null();
-            self.relative_dsn.append_null();
-            self.payload_dsn.append_null();
-            self.data_ack.append_null();
-            self.relative_data_ack.append_null();
-            self.join_hmac.append_null();
-            self.add_addr_hmac.append_null();
-            self.dss_checksum.append_null();
-            self.mapping_frame.append_null();
-            end_list(&mut self.reinjection_of, false);
-            self.out_of_order.append_null();
-            end_list(&mut self.events, false);
+            self.pending += 1;
             return;
         };
+        self.flush_nulls();
         self.connection.append_option(a.connection);
         self.subflow.append_option(Some(a.subflow));
         self.token.append_option(a.token);
@@ -127,8 +126,32 @@ impl AnalysisColumns {
         end_list(&mut self.events, true);
     }
 
+    fn flush_nulls(&mut self) {
+        let n = std::mem::take(&mut self.pending);
+        if n == 0 {
+            return;
+        }
+        self.connection.append_nulls(n);
+        self.subflow.append_nulls(n);
+        self.token.append_nulls(n);
+        self.idsn.append_nulls(n);
+        self.dsn.append_nulls(n);
+        self.relative_dsn.append_nulls(n);
+        self.payload_dsn.append_nulls(n);
+        self.data_ack.append_nulls(n);
+        self.relative_data_ack.append_nulls(n);
+        self.join_hmac.append_nulls(n);
+        self.add_addr_hmac.append_nulls(n);
+        self.dss_checksum.append_nulls(n);
+        self.mapping_frame.append_nulls(n);
+        null_lists(&mut self.reinjection_of, n);
+        self.out_of_order.append_nulls(n);
+        null_lists(&mut self.events, n);
+    }
+
     /// The columns, in the order of [`fields`]; the builders are then empty.
     pub(super) fn finish(&mut self) -> [ArrayRef; 16] {
+        self.flush_nulls();
         let item = |data_type| Arc::new(Field::new("item", data_type, true));
         let (offsets, valid, frames) = &mut self.reinjection_of;
         let frames: ArrayRef = Arc::new(frames.finish());
