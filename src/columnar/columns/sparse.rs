@@ -186,11 +186,13 @@ impl<T: arrow_array::ArrowPrimitiveType> Default for Values<T> {
 }
 
 impl<T: arrow_array::ArrowPrimitiveType> Values<T> {
+    #[inline]
     pub(super) fn append_value(&mut self, v: T::Native) {
         self.values.push(v);
         self.valid.push(true);
     }
 
+    #[inline]
     pub(super) fn append_null(&mut self) {
         self.values.push(T::Native::default());
         self.valid.push(false);
@@ -204,6 +206,7 @@ impl<T: arrow_array::ArrowPrimitiveType> Values<T> {
         self.nulls += n;
     }
 
+    #[inline]
     pub(super) fn append_option(&mut self, v: Option<T::Native>) {
         match v {
             Some(v) => self.append_value(v),
@@ -241,3 +244,4 @@ pub(super) fn finish_bytes<T: arrow_array::types::ByteArrayType>(
     *builder = arrow_array::builder::GenericByteBuilder::with_capacity(items, bytes);
     Arc::new(array)
 }
+
