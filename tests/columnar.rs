@@ -166,6 +166,73 @@ fn typed_columns_agree_with_the_parsed_headers() {
     assert!(mptcp_rows > 300, "{mptcp_rows} rows with MPTCP");
 }
 
+/// The columns made from cached text (addresses, flags) and those appended in runs of nulls
+/// (the `mptcp_*` fields of rows without MPTCP) hold each row's own values, with batches of 7
+/// rows so that runs cross batch ends.
+#[test]
+fn text_and_mostly_null_columns_hold_each_rows_values() {
+    use tcpwire::columnar::arrow_array::types::UInt64Type;
+    use tcpwire::MptcpOption;
+    let options = ExportOptions {
+        batch_rows: 7,
+        ..ExportOptions::default()
+    };
+    let (mut rows, mut dss_rows) = (0, 0);
+    for path in corpus() {
+        let mut captured = BTreeMap::new();
+        common::for_each_tcp(&path, |frame, tcp| {
+            captured.insert(frame.number, (tcp.src.to_string(), tcp.dst.to_string()));
+        });
+        for batch in batches(&path, &options) {
+            let column = |name: &str| batch.column_by_name(name).unwrap().clone();
+            let (frames, header_bytes) = (column("frame"), column("header_bytes"));
+            let frames = frames.as_primitive::<UInt64Type>();
+            let header_bytes = header_bytes.as_binary::<i32>();
+            let (src, dst, flags) = (column("src"), column("dst"), column("flags"));
+            let (src, dst, flags) = (
+                src.as_string::<i32>(),
+                dst.as_string::<i32>(),
+                flags.as_string::<i32>(),
+            );
+            let (dsn, data_ack) = (column("mptcp_dsn"), column("mptcp_data_ack"));
+            let (dsn, data_ack) = (
+                dsn.as_primitive::<UInt64Type>(),
+                data_ack.as_primitive::<UInt64Type>(),
+            );
+            for i in 0..batch.num_rows() {
+                if header_bytes.is_null(i) {
+                    assert!(src.is_null(i) && flags.is_null(i) && dsn.is_null(i));
+                    continue;
+                }
+                let h = TcpHeader::parse_lossless(header_bytes.value(i)).unwrap();
+                let (want_src, want_dst) = &captured[&frames.value(i)];
+                assert_eq!((src.value(i), dst.value(i)), (&**want_src, &**want_dst));
+                assert_eq!(flags.value(i), h.flags.to_string());
+                // Each from the first MPTCP option that has it: a DSS mapping or MP_FAIL.
+                let want_dsn = h.options.iter().find_map(|o| match o {
+                    TcpOption::Mptcp(MptcpOption::Dss(d)) => d.mapping.as_ref().map(|m| m.dsn),
+                    TcpOption::Mptcp(MptcpOption::MpFail(f)) => Some(f.dsn),
+                    _ => None,
+                });
+                assert_eq!(dsn.is_valid(i).then(|| dsn.value(i)), want_dsn);
+                let dss = h.options.iter().find_map(|o| match o {
+                    TcpOption::Mptcp(MptcpOption::Dss(d)) => Some(d),
+                    _ => None,
+                });
+                let want_ack = h.options.iter().find_map(|o| match o {
+                    TcpOption::Mptcp(MptcpOption::Dss(d)) => d.data_ack,
+                    _ => None,
+                });
+                assert_eq!(data_ack.is_valid(i).then(|| data_ack.value(i)), want_ack);
+                dss_rows += usize::from(dss.is_some());
+                rows += 1;
+            }
+        }
+    }
+    assert_eq!(rows, 901);
+    assert!(dss_rows > 200, "{dss_rows} rows with a DSS");
+}
+
 #[test]
 fn mptcp_options_hold_the_typed_fields_of_every_mptcp_option() {
     use tcpwire::columnar::arrow_array::types::UInt64Type;
@@ -383,6 +450,56 @@ fn parallel_output_is_identical_to_one_job() {
     assert_eq!(order.len(), 901 + 17); // the segments and the 17 headers cut short
 }
 
+/// `tcpwire pcap ARGS` with standard output and standard error kept.
+fn tcpwire_output(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tcpwire"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn parallel_ndjson_is_identical_to_one_job() {
+    let mut files: Vec<String> = corpus().iter().map(|p| p.display().to_string()).collect();
+    if let Some(public) = common::public_corpus() {
+        files.extend(
+            common::captures_in(&public)
+                .iter()
+                .map(|p| p.display().to_string()),
+        );
+    }
+    // A file that is not a capture, in the middle: exit code 2, the others still read.
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/README.md");
+    files.insert(files.len() / 2, readme.to_string());
+    for extra in [&[][..], &["--analyze"], &["--strict"]] {
+        let mut outputs = Vec::new();
+        for jobs in ["1", "2", "3"] {
+            let mut args = vec!["pcap", "-j", jobs];
+            args.extend(extra);
+            args.extend(files.iter().map(String::as_str));
+            let (code, stdout, stderr) = tcpwire_output(&args);
+            assert_eq!(code, 2, "{stderr}");
+            assert!(stdout.len() > 500_000, "{extra:?}: {} bytes", stdout.len());
+            outputs.push((stdout, stderr));
+        }
+        for (jobs, output) in ["2", "3"].iter().zip(&outputs[1..]) {
+            assert!(
+                output.0 == outputs[0].0,
+                "{extra:?}: -j {jobs} differs from -j 1 on stdout"
+            );
+            assert_eq!(output.1, outputs[0].1, "{extra:?}: -j {jobs}: stderr");
+        }
+    }
+    let (code, _, stderr) = tcpwire_output(&["pcap", "-j", "0", readme]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("at least 1"), "{stderr}");
+}
+
 #[test]
 fn partition_writes_one_part_per_capture() {
     let files: Vec<String> = corpus().iter().map(|p| p.display().to_string()).collect();
@@ -429,7 +546,7 @@ fn partition_writes_one_part_per_capture() {
 #[test]
 fn columnar_options_need_a_columnar_format_and_an_output() {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/tcp-ipv4-sack.pcap");
-    let (code, stderr) = tcpwire(&["pcap", "-j", "2", file]);
+    let (code, stderr) = tcpwire(&["pcap", "-o", "out.parquet", file]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("need --format parquet or arrow"),

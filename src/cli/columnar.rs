@@ -29,7 +29,8 @@ pub struct ColumnarArgs {
     /// with --partition.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Decode up to N files at once (parquet and arrow); the output is the same as with -j 1.
+    /// Decode up to N files at once; the output is the same as with -j 1 (NDJSON with
+    /// --ao-key(s) reads files one after another: TCP-AO follows connections across files).
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 1)]
     pub jobs: usize,
     /// Write a hive-style directory instead of one file: one part per input file,
@@ -45,7 +46,7 @@ pub struct ColumnarArgs {
 impl ColumnarArgs {
     /// Whether these options ask for more than the default NDJSON on standard output.
     pub fn wanted(&self) -> bool {
-        self.format != Format::Json || self.output.is_some() || self.jobs != 1 || self.partition
+        self.format != Format::Json || self.output.is_some() || self.partition
     }
 }
 
@@ -56,9 +57,16 @@ fn usage(message: &str) -> io::Result<Exit> {
 }
 
 /// Runs `tcpwire pcap` with columnar options.
-pub fn run_pcap(files: &[PathBuf], strict: bool, args: &ColumnarArgs) -> io::Result<Exit> {
+pub fn run_pcap(
+    files: &[PathBuf],
+    strict: bool,
+    analyze: bool,
+    args: &ColumnarArgs,
+) -> io::Result<Exit> {
     if args.format == Format::Json {
-        return usage("-o, -j and --partition need --format parquet or arrow (NDJSON goes to standard output)");
+        return usage(
+            "-o and --partition need --format parquet or arrow (NDJSON goes to standard output)",
+        );
     }
     if args.jobs == 0 {
         return usage("-j: the number of jobs must be at least 1");
@@ -69,11 +77,17 @@ pub fn run_pcap(files: &[PathBuf], strict: bool, args: &ColumnarArgs) -> io::Res
     let Some(output) = &args.output else {
         return usage("--format parquet and arrow need -o OUT (`-o -` for standard output)");
     };
-    run_export(files, strict, args, output)
+    run_export(files, strict, analyze, args, output)
 }
 
 #[cfg(not(feature = "parquet"))]
-fn run_export(_: &[PathBuf], _: bool, _: &ColumnarArgs, _: &std::path::Path) -> io::Result<Exit> {
+fn run_export(
+    _: &[PathBuf],
+    _: bool,
+    _: bool,
+    _: &ColumnarArgs,
+    _: &std::path::Path,
+) -> io::Result<Exit> {
     usage(
         "this tcpwire was built without the `parquet` feature (cargo build --features cli,parquet)",
     )
@@ -83,10 +97,11 @@ fn run_export(_: &[PathBuf], _: bool, _: &ColumnarArgs, _: &std::path::Path) -> 
 fn run_export(
     files: &[PathBuf],
     strict: bool,
+    analyze: bool,
     args: &ColumnarArgs,
     output: &std::path::Path,
 ) -> io::Result<Exit> {
-    export::run(files, strict, args, output)
+    export::run(files, strict, analyze, args, output)
 }
 
 /// Runs `tcpwire encode --from-parquet FILE`.

@@ -7,6 +7,7 @@ pub mod input;
 pub mod json;
 pub mod lines;
 pub mod mptcp;
+pub mod ordered;
 pub mod pcap;
 pub mod roundtrip;
 pub mod stats;

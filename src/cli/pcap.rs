@@ -29,6 +29,7 @@ pub struct Args {
     pub strict: bool,
     /// Add Multipath TCP analysis to segments of MPTCP subflows, under "mptcp" (see `tcpwire
     /// mptcp --help`): connection and subflow ids, 64-bit DSN and data ACK, verdicts, events.
+    /// With --format parquet or arrow, in the columns mptcp_connection_id ... mptcp_events.
     #[arg(long)]
     pub analyze: bool,
     /// Signature keys (TCP-MD5, TCP-AO).
@@ -210,7 +211,11 @@ struct ErrorLine<'a> {
 /// Runs `tcpwire pcap`.
 pub fn run(args: &Args) -> io::Result<Exit> {
     if args.columnar.wanted() {
-        return super::columnar::run_pcap(&args.files, args.strict, &args.columnar);
+        return super::columnar::run_pcap(&args.files, args.strict, args.analyze, &args.columnar);
+    }
+    if args.columnar.jobs == 0 {
+        super::warn("tcpwire pcap: -j: the number of jobs must be at least 1");
+        return Ok(Exit::BadInput);
     }
     let inputs = match captures(&args.files) {
         Ok(inputs) => inputs,
@@ -232,77 +237,134 @@ pub fn run(args: &Args) -> io::Result<Exit> {
         }
     };
     let several = inputs.len() > 1;
-    let mut out = stdout();
+    // TCP-AO follows connections (sequence number extensions) from file to file, so with
+    // TCP-AO keys the files are read one after another.
+    let has_ao = !args.keys.ao_key.is_empty() || args.keys.ao_keys.is_some();
+    let jobs = if has_ao { 1 } else { args.columnar.jobs };
+    if jobs > 1 && inputs.len() > 1 {
+        return super::ordered::lines_in_order(inputs.len(), jobs, |k, sink| {
+            let Some(input) = inputs.get(k) else {
+                return Ok(Exit::Ok);
+            };
+            // TCP-MD5 keys keep no state: each worker has its own copy.
+            let mut verifier = super::trust::Verifier::from_args(&args.keys).unwrap_or(None);
+            decode_input(input, several, mode, args.analyze, &mut verifier, sink)
+        });
+    }
+    let mut out = StdSink(stdout());
     let mut exit = Exit::Ok;
     for input in &inputs {
-        let name = input.name();
-        let file = several.then_some(name.as_str());
-        let mut skipped = Skipped::default();
-        let mut analyzer = args
-            .analyze
-            .then(tcpwire::analysis::mptcp::MptcpAnalyzer::default);
-        let (mut segments, mut errors) = (0u64, 0u64);
-        let report_error = |out: &mut super::Out<'_>, frame: u64, error: String| {
-            super::warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
-            write_json_line(out, &ErrorLine { file, frame, error })
-        };
-        let walked = input.walk(|item| {
-            let frame = match item {
-                Ok(frame) => frame,
-                Err(bad) => {
-                    errors += 1;
-                    return report_error(&mut out, bad.frame(), bad.to_string());
-                }
-            };
-            match examine(frame, mode, &mut skipped) {
-                Examined::Segment(segment) => {
-                    segments += 1;
-                    let signatures = verifier
-                        .as_mut()
-                        .map(|v| v.line_verdicts(frame, &segment))
-                        .unwrap_or_default();
-                    let mptcp = analyzer
-                        .as_mut()
-                        .and_then(|a| super::mptcp::annotate(a, frame, &segment));
-                    write_segment(&mut out, file, frame, &segment, signatures, mptcp)
-                }
-                Examined::Error(e) => {
-                    errors += 1;
-                    report_error(&mut out, frame.number, e.message())
-                }
-                Examined::Skipped => Ok(()),
-            }
-        });
-        match walked {
-            Ok(None) => {}
-            Ok(Some(read_error)) => {
-                errors += 1;
-                report_error(&mut out, read_error.frame(), read_error.to_string())?;
-            }
-            Err(WalkError::Open(message)) => {
-                super::warn(&format!("tcpwire pcap: {message}"));
-                exit.raise(Exit::BadInput);
-                continue;
-            }
-            Err(WalkError::Output(e)) => return Err(e),
-        }
-        if errors > 0 {
-            exit.raise(Exit::Findings);
-        }
-        out.flush()?;
-        let breakdown = skipped.breakdown();
-        super::warn(&format!(
-            "tcpwire pcap: {name}: {segments} TCP segments, {errors} error lines, {} frames skipped{}",
-            skipped.total(),
-            if breakdown.is_empty() {
-                String::new()
-            } else {
-                format!(" ({breakdown})")
-            }
-        ));
+        exit.raise(decode_input(
+            input,
+            several,
+            mode,
+            args.analyze,
+            &mut verifier,
+            &mut out,
+        )?);
     }
     out.flush()?;
     Ok(exit)
+}
+
+/// Where the lines of one input go: standard output and standard error, or, with `-j`,
+/// buffers handed over in input order (`super::ordered`).
+pub trait LineSink: Write {
+    /// Says `message` on standard error, after the lines written so far.
+    fn warn(&mut self, message: &str);
+}
+
+/// Standard output and standard error.
+struct StdSink<'a>(super::Out<'a>);
+
+impl Write for StdSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl LineSink for StdSink<'_> {
+    fn warn(&mut self, message: &str) {
+        super::warn(message)
+    }
+}
+
+/// Decodes one input to its lines; gives the input's exit code (an error only when the output
+/// cannot be written).
+fn decode_input(
+    input: &super::input::Capture,
+    several: bool,
+    mode: ParseMode,
+    analyze: bool,
+    verifier: &mut Option<super::trust::Verifier>,
+    out: &mut impl LineSink,
+) -> io::Result<Exit> {
+    let name = input.name();
+    let file = several.then_some(name.as_str());
+    let mut skipped = Skipped::default();
+    let mut analyzer = analyze.then(tcpwire::analysis::mptcp::MptcpAnalyzer::default);
+    let (mut segments, mut errors) = (0u64, 0u64);
+    let report_error = |out: &mut dyn LineSink, frame: u64, error: String| {
+        out.warn(&format!("tcpwire pcap: {name}: frame {frame}: {error}"));
+        write_json_line(&mut &mut *out, &ErrorLine { file, frame, error })
+    };
+    let walked = input.walk(|item| {
+        let frame = match item {
+            Ok(frame) => frame,
+            Err(bad) => {
+                errors += 1;
+                return report_error(out, bad.frame(), bad.to_string());
+            }
+        };
+        match examine(frame, mode, &mut skipped) {
+            Examined::Segment(segment) => {
+                segments += 1;
+                let signatures = verifier
+                    .as_mut()
+                    .map(|v| v.line_verdicts(frame, &segment))
+                    .unwrap_or_default();
+                let mptcp = analyzer
+                    .as_mut()
+                    .and_then(|a| super::mptcp::annotate(a, frame, &segment));
+                write_segment(out, file, frame, &segment, signatures, mptcp)
+            }
+            Examined::Error(e) => {
+                errors += 1;
+                report_error(out, frame.number, e.message())
+            }
+            Examined::Skipped => Ok(()),
+        }
+    });
+    match walked {
+        Ok(None) => {}
+        Ok(Some(read_error)) => {
+            errors += 1;
+            report_error(out, read_error.frame(), read_error.to_string())?;
+        }
+        Err(WalkError::Open(message)) => {
+            out.warn(&format!("tcpwire pcap: {message}"));
+            return Ok(Exit::BadInput);
+        }
+        Err(WalkError::Output(e)) => return Err(e),
+    }
+    out.flush()?;
+    let breakdown = skipped.breakdown();
+    out.warn(&format!(
+        "tcpwire pcap: {name}: {segments} TCP segments, {errors} error lines, {} frames skipped{}",
+        skipped.total(),
+        if breakdown.is_empty() {
+            String::new()
+        } else {
+            format!(" ({breakdown})")
+        }
+    ));
+    Ok(if errors > 0 { Exit::Findings } else { Exit::Ok })
 }
 
 fn write_segment(

@@ -4,13 +4,12 @@
 //! allocation per value; nested columns (the option list, SACK blocks, MPTCP fields) are
 //! assembled from their children when a batch is finished.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use arrow_array::builder::{
     ArrayBuilder, BinaryBuilder, BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder,
-    UInt16Builder, UInt32Builder, UInt64Builder, UInt8Builder,
 };
+use arrow_array::types::{UInt16Type, UInt32Type, UInt64Type, UInt8Type};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 
@@ -18,13 +17,15 @@ use crate::{MptcpSubtype, TcpOption};
 
 use super::SegmentRow;
 
+mod analysis;
 mod mptcp;
 mod options;
 mod sparse;
 
+use analysis::AnalysisColumns;
 use mptcp::{MptcpColumns, MptcpFields};
 use options::{MalformedColumns, OptionColumns, SackColumn};
-use sparse::{append_ip, finish_list, Sparse};
+use sparse::{finish_bytes, finish_list, AddrText, FlagColumns, RecentText, Sparse, Values};
 
 fn u8_t() -> DataType {
     DataType::UInt8
@@ -109,6 +110,19 @@ const FLAG_COLUMNS: [&str; 9] = [
     "flag_ae",
 ];
 
+/// The flags of [`FLAG_COLUMNS`], in the same order.
+const FLAG_ORDER: [crate::Flags; 9] = [
+    crate::Flags::SYN,
+    crate::Flags::FIN,
+    crate::Flags::RST,
+    crate::Flags::PSH,
+    crate::Flags::ACK,
+    crate::Flags::URG,
+    crate::Flags::ECE,
+    crate::Flags::CWR,
+    crate::Flags::AE,
+];
+
 /// The schema of the segment table (see the [module docs](super) for what each column holds).
 pub fn schema() -> SchemaRef {
     let n = |name: &str, t: DataType| Field::new(name, t, true);
@@ -161,14 +175,10 @@ pub fn schema() -> SchemaRef {
         n("mptcp_data_level_length", DataType::UInt16),
         n("mptcp_dss_checksum", DataType::UInt16),
         n("mptcp_data_fin", DataType::Boolean),
-        // Filled by a connection-level MPTCP analysis; null in this export.
-        n("mptcp_connection_id", DataType::UInt64),
-        n("mptcp_subflow_id", DataType::UInt32),
-        n("mptcp_dsn64", DataType::UInt64),
-        n("mptcp_data_ack64", DataType::UInt64),
-        n("mptcp_hmac_verdict", DataType::Utf8),
-        n("mptcp_dss_checksum_verdict", DataType::Utf8),
-        n("mptcp_events", list_of(DataType::Utf8)),
+    ]);
+    // The MPTCP connection analysis (null unless the export runs it).
+    fields.extend(analysis::fields());
+    fields.extend([
         n("options", list_of(DataType::Struct(option_fields()))),
         n("mptcp_options", list_of(DataType::Struct(mptcp_fields()))),
         n("padding", DataType::Binary),
@@ -200,6 +210,7 @@ pub fn schema() -> SchemaRef {
 ///     payload_len: 0,
 ///     truncated: false,
 ///     checksum_verdict: tcpwire::checksum::ChecksumVerdict::NotCheckable,
+///     mptcp: None,
 /// });
 /// let batch = builder.finish();
 /// assert_eq!(batch.num_rows(), 1);
@@ -209,48 +220,54 @@ pub fn schema() -> SchemaRef {
 pub struct BatchBuilder {
     rows: usize,
     file: StringBuilder,
-    frame: UInt64Builder,
+    frame: Values<UInt64Type>,
     timestamp: TimestampMicrosecondBuilder,
-    timestamp_nanos: UInt32Builder,
+    timestamp_nanos: Values<UInt32Type>,
     error: StringBuilder,
-    ip_version: UInt8Builder,
+    ip_version: Values<UInt8Type>,
     src: StringBuilder,
     dst: StringBuilder,
-    src_port: UInt16Builder,
-    dst_port: UInt16Builder,
-    seq: UInt32Builder,
-    ack: UInt32Builder,
-    data_offset: UInt8Builder,
-    reserved: UInt8Builder,
+    src_port: Values<UInt16Type>,
+    dst_port: Values<UInt16Type>,
+    seq: Values<UInt32Type>,
+    ack: Values<UInt32Type>,
+    data_offset: Values<UInt8Type>,
+    reserved: Values<UInt8Type>,
     flags: StringBuilder,
-    flag: [BooleanBuilder; 9],
-    window: UInt16Builder,
-    checksum: UInt16Builder,
-    urgent_pointer: UInt16Builder,
-    payload_len: UInt32Builder,
+    flags_text: RecentText<crate::Flags, 8>,
+    flag: FlagColumns,
+    addr_text: AddrText,
+    window: Values<UInt16Type>,
+    checksum: Values<UInt16Type>,
+    urgent_pointer: Values<UInt16Type>,
+    payload_len: Values<UInt32Type>,
     truncated: BooleanBuilder,
     checksum_verdict: StringBuilder,
-    mss: Sparse<UInt16Builder>,
-    window_scale: Sparse<UInt8Builder>,
+    mss: Values<UInt16Type>,
+    window_scale: Values<UInt8Type>,
     sack_permitted: BooleanBuilder,
     sack_blocks: SackColumn,
-    tsval: Sparse<UInt32Builder>,
-    tsecr: Sparse<UInt32Builder>,
+    tsval: Values<UInt32Type>,
+    tsecr: Values<UInt32Type>,
     fast_open_cookie: Sparse<BinaryBuilder>,
     mptcp_subtypes: (Vec<i32>, Vec<bool>, StringBuilder),
-    mptcp_version: Sparse<UInt8Builder>,
+    mptcp_version: Values<UInt8Type>,
     mptcp_sender_key: Sparse<BinaryBuilder>,
     mptcp_receiver_key: Sparse<BinaryBuilder>,
     mptcp_token: Sparse<BinaryBuilder>,
     mptcp_nonce: Sparse<BinaryBuilder>,
     mptcp_hmac: Sparse<BinaryBuilder>,
-    mptcp_address_id: Sparse<UInt8Builder>,
-    mptcp_data_ack: Sparse<UInt64Builder>,
-    mptcp_dsn: Sparse<UInt64Builder>,
-    mptcp_subflow_seq: Sparse<UInt32Builder>,
-    mptcp_data_level_length: Sparse<UInt16Builder>,
-    mptcp_dss_checksum: Sparse<UInt16Builder>,
+    mptcp_address_id: Values<UInt8Type>,
+    mptcp_data_ack: Values<UInt64Type>,
+    mptcp_dsn: Values<UInt64Type>,
+    mptcp_subflow_seq: Values<UInt32Type>,
+    mptcp_data_level_length: Values<UInt16Type>,
+    mptcp_dss_checksum: Values<UInt16Type>,
     mptcp_data_fin: Sparse<BooleanBuilder>,
+    /// Rows without MPTCP fields not yet appended to the `mptcp_*` columns: most rows have
+    /// none, and one count beats thirteen nulls per row.
+    mptcp_pending: usize,
+    analysis: AnalysisColumns,
     options: OptionColumns,
     mptcp_options: MptcpColumns,
     padding: BinaryBuilder,
@@ -295,31 +312,16 @@ impl BatchBuilder {
         self.push_common(row.file, row.frame, Some(row.timestamp));
         self.error.append_null();
         self.ip_version.append_value(row.ip_version);
-        append_ip(&mut self.src, Some(row.src));
-        append_ip(&mut self.dst, Some(row.dst));
+        self.addr_text.append(&mut self.src, Some(row.src));
+        self.addr_text.append(&mut self.dst, Some(row.dst));
         self.src_port.append_value(h.src_port);
         self.dst_port.append_value(h.dst_port);
         self.seq.append_value(h.seq);
         self.ack.append_value(h.ack_number);
         self.data_offset.append_value(h.data_offset);
         self.reserved.append_value(h.reserved);
-        let _ = write!(self.flags, "{}", h.flags);
-        self.flags.append_value("");
-        let f = h.flags;
-        let bits = [
-            f.syn(),
-            f.fin(),
-            f.rst(),
-            f.psh(),
-            f.ack(),
-            f.urg(),
-            f.ece(),
-            f.cwr(),
-            f.ae(),
-        ];
-        for (builder, bit) in self.flag.iter_mut().zip(bits) {
-            builder.append_value(bit);
-        }
+        self.flags_text.append(&mut self.flags, Some(h.flags));
+        self.flag.push(Some(h.flags));
         self.window.append_value(h.window);
         self.checksum.append_value(h.checksum);
         self.urgent_pointer.append_value(h.urgent_pointer);
@@ -332,6 +334,7 @@ impl BatchBuilder {
         let (mut mss, mut shift, mut sack_permitted, mut sack) = (None, None, false, None);
         let (mut ts, mut cookie) = (None, None);
         let mut mptcp = MptcpFields::default();
+        let mut has_mptcp = false;
         let (subtype_offsets, subtype_valid, subtype_names) = &mut self.mptcp_subtypes;
         for (offset, option) in crate::wire::options_with_offsets(h) {
             let end = offset + option.encoded_len();
@@ -346,6 +349,7 @@ impl BatchBuilder {
                 self.mptcp_options.push(offset, raw.len(), fields);
                 subtype_names.append_value(MptcpSubtype::from_value(fields.subtype).name());
                 mptcp.fill_from(fields);
+                has_mptcp = true;
             }
             match option {
                 TcpOption::Mss(v) => _ = mss.get_or_insert(v.mss),
@@ -373,7 +377,8 @@ impl BatchBuilder {
         self.tsval.append_option(ts.map(|t| t.0));
         self.tsecr.append_option(ts.map(|t| t.1));
         self.fast_open_cookie.append_option(cookie);
-        self.push_mptcp(&mptcp);
+        self.push_mptcp(has_mptcp.then_some(&mptcp));
+        self.analysis.push(row.mptcp);
         self.padding.append_value(h.padding.as_slice());
         self.malformed.push_row(Some(h));
         self.header_bytes.append_value(
@@ -383,7 +388,13 @@ impl BatchBuilder {
         );
     }
 
-    fn push_mptcp(&mut self, m: &MptcpFields<'_>) {
+    /// Appends the `mptcp_*` fields of a row (`None`: a row without any).
+    fn push_mptcp(&mut self, m: Option<&MptcpFields<'_>>) {
+        let Some(m) = m else {
+            self.mptcp_pending += 1;
+            return;
+        };
+        self.flush_mptcp_nulls();
         self.mptcp_version.append_option(m.version);
         self.mptcp_sender_key.append_option(m.sender_key);
         self.mptcp_receiver_key.append_option(m.receiver_key);
@@ -398,6 +409,26 @@ impl BatchBuilder {
             .append_option(m.data_level_length);
         self.mptcp_dss_checksum.append_option(m.checksum);
         self.mptcp_data_fin.append_option(m.data_fin);
+    }
+
+    fn flush_mptcp_nulls(&mut self) {
+        let n = std::mem::take(&mut self.mptcp_pending);
+        if n == 0 {
+            return;
+        }
+        self.mptcp_version.append_nulls(n);
+        self.mptcp_sender_key.append_nulls(n);
+        self.mptcp_receiver_key.append_nulls(n);
+        self.mptcp_token.append_nulls(n);
+        self.mptcp_nonce.append_nulls(n);
+        self.mptcp_hmac.append_nulls(n);
+        self.mptcp_address_id.append_nulls(n);
+        self.mptcp_data_ack.append_nulls(n);
+        self.mptcp_dsn.append_nulls(n);
+        self.mptcp_subflow_seq.append_nulls(n);
+        self.mptcp_data_level_length.append_nulls(n);
+        self.mptcp_dss_checksum.append_nulls(n);
+        self.mptcp_data_fin.append_nulls(n);
     }
 
     /// Appends an error row: a TCP segment whose header cannot be given, or a capture record
@@ -421,9 +452,7 @@ impl BatchBuilder {
         self.data_offset.append_null();
         self.reserved.append_null();
         self.flags.append_null();
-        for builder in &mut self.flag {
-            builder.append_null();
-        }
+        self.flag.push(None);
         self.window.append_null();
         self.checksum.append_null();
         self.urgent_pointer.append_null();
@@ -443,7 +472,8 @@ impl BatchBuilder {
         }
         offsets.push(names.len() as i32);
         valid.push(false);
-        self.push_mptcp(&MptcpFields::default());
+        self.push_mptcp(None);
+        self.analysis.push(None);
         self.options.end_row(false);
         self.mptcp_options.end_row(false);
         self.padding.append_null();
@@ -453,7 +483,8 @@ impl BatchBuilder {
 
     /// The rows appended so far as a record batch of [`schema`]; the builder is then empty.
     pub fn finish(&mut self) -> RecordBatch {
-        let rows = std::mem::take(&mut self.rows);
+        self.flush_mptcp_nulls();
+        self.rows = 0;
         let (offsets, valid, names) = &mut self.mptcp_subtypes;
         let names: ArrayRef = Arc::new(names.finish());
         let subtypes = finish_list(
@@ -462,36 +493,31 @@ impl BatchBuilder {
             valid,
             names,
         );
-        let nulls = |n: usize| -> ArrayRef { arrow_array::new_null_array(&DataType::UInt64, n) };
         let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(self.file.finish()),
-            Arc::new(self.frame.finish()),
+            finish_bytes(&mut self.file),
+            self.frame.finish(),
             Arc::new(self.timestamp.finish().with_timezone("UTC")),
-            Arc::new(self.timestamp_nanos.finish()),
-            Arc::new(self.error.finish()),
-            Arc::new(self.ip_version.finish()),
-            Arc::new(self.src.finish()),
-            Arc::new(self.dst.finish()),
-            Arc::new(self.src_port.finish()),
-            Arc::new(self.dst_port.finish()),
-            Arc::new(self.seq.finish()),
-            Arc::new(self.ack.finish()),
-            Arc::new(self.data_offset.finish()),
-            Arc::new(self.reserved.finish()),
-            Arc::new(self.flags.finish()),
+            self.timestamp_nanos.finish(),
+            finish_bytes(&mut self.error),
+            self.ip_version.finish(),
+            finish_bytes(&mut self.src),
+            finish_bytes(&mut self.dst),
+            self.src_port.finish(),
+            self.dst_port.finish(),
+            self.seq.finish(),
+            self.ack.finish(),
+            self.data_offset.finish(),
+            self.reserved.finish(),
+            finish_bytes(&mut self.flags),
         ];
-        columns.extend(
-            self.flag
-                .iter_mut()
-                .map(|b| Arc::new(b.finish()) as ArrayRef),
-        );
+        columns.extend(self.flag.finish(FLAG_ORDER));
         columns.extend([
-            Arc::new(self.window.finish()) as ArrayRef,
-            Arc::new(self.checksum.finish()),
-            Arc::new(self.urgent_pointer.finish()),
-            Arc::new(self.payload_len.finish()),
+            self.window.finish(),
+            self.checksum.finish(),
+            self.urgent_pointer.finish(),
+            self.payload_len.finish(),
             Arc::new(self.truncated.finish()),
-            Arc::new(self.checksum_verdict.finish()),
+            finish_bytes(&mut self.checksum_verdict),
             self.mss.finish(),
             self.window_scale.finish(),
             Arc::new(self.sack_permitted.finish()),
@@ -513,18 +539,14 @@ impl BatchBuilder {
             self.mptcp_data_level_length.finish(),
             self.mptcp_dss_checksum.finish(),
             self.mptcp_data_fin.finish(),
-            nulls(rows),
-            arrow_array::new_null_array(&DataType::UInt32, rows),
-            nulls(rows),
-            nulls(rows),
-            arrow_array::new_null_array(&DataType::Utf8, rows),
-            arrow_array::new_null_array(&DataType::Utf8, rows),
-            arrow_array::new_null_array(&list_of(DataType::Utf8), rows),
+        ]);
+        columns.extend(self.analysis.finish());
+        columns.extend([
             self.options.finish(),
             self.mptcp_options.finish(),
-            Arc::new(self.padding.finish()),
+            finish_bytes(&mut self.padding),
             self.malformed.finish(),
-            Arc::new(self.header_bytes.finish()),
+            finish_bytes(&mut self.header_bytes),
         ]);
         // Every column is built above in schema order with `rows` values and the schema's type;
         // a mismatch is a bug in this file, caught by the tests.

@@ -90,6 +90,9 @@ pub enum Event {
         key: Verdict,
     },
     /// MP_TCPRST: why this subflow was reset.
+    // `snake_case` would make it `mp_tcp_rst`; the subtype's name everywhere else (and
+    // `Event::name`, `EventCounts`) is `mp_tcprst`.
+    #[serde(rename = "mp_tcprst")]
     MpTcpRst {
         /// The reason code.
         reason: TcpRstReason,

@@ -64,6 +64,7 @@ fn open(input: &Capture) -> Result<CaptureReader, CaptureError> {
 pub fn run(
     files: &[PathBuf],
     strict: bool,
+    analyze: bool,
     args: &ColumnarArgs,
     output: &Path,
 ) -> io::Result<Exit> {
@@ -82,6 +83,7 @@ pub fn run(
         } else {
             ParseMode::Lossless
         },
+        analyze,
         ..ExportOptions::default()
     };
     let jobs = args.jobs.clamp(1, inputs.len().max(1));

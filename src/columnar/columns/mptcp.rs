@@ -5,10 +5,8 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BinaryBuilder, BooleanBuilder, StringBuilder, UInt16Builder, UInt32Builder, UInt64Builder,
-    UInt8Builder,
-};
+use arrow_array::builder::{BinaryBuilder, BooleanBuilder, StringBuilder};
+use arrow_array::types::{UInt16Type, UInt32Type, UInt64Type, UInt8Type};
 use arrow_array::{ArrayRef, StructArray};
 use arrow_schema::{DataType, Field};
 
@@ -16,7 +14,7 @@ use crate::mptcp::{AddAddr, MpJoin, MptcpOption};
 use crate::MptcpSubtype;
 
 use super::mptcp_fields;
-use super::sparse::{finish_list, Sparse};
+use super::sparse::{finish_bytes, finish_list, Sparse, Values};
 
 /// The MPTCP fields of one option, as `mptcp_options` and the `mptcp_*` columns hold them.
 #[derive(Default, Clone, Copy)]
@@ -163,30 +161,30 @@ pub(super) struct MptcpColumns {
     offsets: Vec<i32>,
     valid: Vec<bool>,
     count: i32,
-    offset: UInt8Builder,
-    length: UInt8Builder,
-    subtype: UInt8Builder,
+    offset: Values<UInt8Type>,
+    length: Values<UInt8Type>,
+    subtype: Values<UInt8Type>,
     subtype_name: StringBuilder,
-    version: Sparse<UInt8Builder>,
-    flags: Sparse<UInt8Builder>,
+    version: Values<UInt8Type>,
+    flags: Values<UInt8Type>,
     sender_key: Sparse<BinaryBuilder>,
     receiver_key: Sparse<BinaryBuilder>,
     token: Sparse<BinaryBuilder>,
     nonce: Sparse<BinaryBuilder>,
     hmac: Sparse<BinaryBuilder>,
     backup: Sparse<BooleanBuilder>,
-    address_id: Sparse<UInt8Builder>,
+    address_id: Values<UInt8Type>,
     address: Sparse<StringBuilder>,
-    port: Sparse<UInt16Builder>,
+    port: Values<UInt16Type>,
     echo: Sparse<BooleanBuilder>,
-    data_ack: Sparse<UInt64Builder>,
-    dsn: Sparse<UInt64Builder>,
-    subflow_seq: Sparse<UInt32Builder>,
-    data_level_length: Sparse<UInt16Builder>,
-    checksum: Sparse<UInt16Builder>,
+    data_ack: Values<UInt64Type>,
+    dsn: Values<UInt64Type>,
+    subflow_seq: Values<UInt32Type>,
+    data_level_length: Values<UInt16Type>,
+    checksum: Values<UInt16Type>,
     data_fin: Sparse<BooleanBuilder>,
     address_ids: Sparse<BinaryBuilder>,
-    reason: Sparse<UInt8Builder>,
+    reason: Values<UInt8Type>,
     transient: Sparse<BooleanBuilder>,
 }
 
@@ -241,10 +239,10 @@ impl MptcpColumns {
 
     pub(super) fn finish(&mut self) -> ArrayRef {
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.offset.finish()),
-            Arc::new(self.length.finish()),
-            Arc::new(self.subtype.finish()),
-            Arc::new(self.subtype_name.finish()),
+            self.offset.finish(),
+            self.length.finish(),
+            self.subtype.finish(),
+            finish_bytes(&mut self.subtype_name),
             self.version.finish(),
             self.flags.finish(),
             self.sender_key.finish(),

@@ -3,16 +3,15 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    ArrayBuilder, BinaryBuilder, StringBuilder, UInt16Builder, UInt32Builder, UInt8Builder,
-};
+use arrow_array::builder::{BinaryBuilder, StringBuilder};
+use arrow_array::types::{UInt16Type, UInt32Type, UInt8Type};
 use arrow_array::{ArrayRef, StructArray};
 use arrow_schema::{DataType, Field};
 
 use crate::mptcp::MptcpOption;
 use crate::{SackBlock, TcpHeader, TcpOption, TcpOptionKind, EXID_FAST_OPEN};
 
-use super::sparse::{finish_list, Sparse};
+use super::sparse::{finish_bytes, finish_list, Sparse, Values};
 use super::{malformed_fields, option_fields, sack_blocks_type};
 
 /// A list of SACK blocks per row (or per option).
@@ -20,8 +19,8 @@ use super::{malformed_fields, option_fields, sack_blocks_type};
 pub(super) struct SackColumn {
     offsets: Vec<i32>,
     valid: Vec<bool>,
-    left: UInt32Builder,
-    right: UInt32Builder,
+    left: Values<UInt32Type>,
+    right: Values<UInt32Type>,
 }
 
 impl SackColumn {
@@ -44,11 +43,7 @@ impl SackColumn {
         let DataType::Struct(fields) = item.data_type().clone() else {
             unreachable!("a SACK block is a struct")
         };
-        let values = StructArray::new(
-            fields,
-            vec![Arc::new(self.left.finish()), Arc::new(self.right.finish())],
-            None,
-        );
+        let values = StructArray::new(fields, vec![self.left.finish(), self.right.finish()], None);
         finish_list(item, &mut self.offsets, &mut self.valid, Arc::new(values))
     }
 }
@@ -59,21 +54,21 @@ pub(super) struct OptionColumns {
     offsets: Vec<i32>,
     valid: Vec<bool>,
     count: i32,
-    kind: UInt8Builder,
+    kind: Values<UInt8Type>,
     name: StringBuilder,
-    offset: UInt8Builder,
-    length: UInt8Builder,
+    offset: Values<UInt8Type>,
+    length: Values<UInt8Type>,
     raw: BinaryBuilder,
     problem: Sparse<StringBuilder>,
-    mss: Sparse<UInt16Builder>,
-    shift: Sparse<UInt8Builder>,
+    mss: Values<UInt16Type>,
+    shift: Values<UInt8Type>,
     sack_blocks: SackColumn,
-    tsval: Sparse<UInt32Builder>,
-    tsecr: Sparse<UInt32Builder>,
+    tsval: Values<UInt32Type>,
+    tsecr: Values<UInt32Type>,
     cookie: Sparse<BinaryBuilder>,
-    exid: Sparse<UInt16Builder>,
+    exid: Values<UInt16Type>,
     data: Sparse<BinaryBuilder>,
-    mptcp_subtype: Sparse<UInt8Builder>,
+    mptcp_subtype: Values<UInt8Type>,
 }
 
 /// The name an option is counted under: its type name, except that options of kinds this
@@ -149,11 +144,11 @@ impl OptionColumns {
 
     pub(super) fn finish(&mut self) -> ArrayRef {
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.kind.finish()),
-            Arc::new(self.name.finish()),
-            Arc::new(self.offset.finish()),
-            Arc::new(self.length.finish()),
-            Arc::new(self.raw.finish()),
+            self.kind.finish(),
+            finish_bytes(&mut self.name),
+            self.offset.finish(),
+            self.length.finish(),
+            finish_bytes(&mut self.raw),
             self.problem.finish(),
             self.mss.finish(),
             self.shift.finish(),
@@ -177,8 +172,8 @@ impl OptionColumns {
 pub(super) struct MalformedColumns {
     offsets: Vec<i32>,
     valid: Vec<bool>,
-    kind: UInt8Builder,
-    offset: UInt8Builder,
+    kind: Values<UInt8Type>,
+    offset: Values<UInt8Type>,
     problem: StringBuilder,
     reason: StringBuilder,
 }
@@ -207,10 +202,10 @@ impl MalformedColumns {
 
     pub(super) fn finish(&mut self) -> ArrayRef {
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.kind.finish()),
-            Arc::new(self.offset.finish()),
-            Arc::new(self.problem.finish()),
-            Arc::new(self.reason.finish()),
+            self.kind.finish(),
+            self.offset.finish(),
+            finish_bytes(&mut self.problem),
+            finish_bytes(&mut self.reason),
         ];
         let values = Arc::new(StructArray::new(malformed_fields(), columns, None));
         let item = Arc::new(Field::new(
