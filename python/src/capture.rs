@@ -41,6 +41,9 @@ pub struct PyCapturedSegment {
     /// The captured payload (shorter than `payload_len` when the capture cut it).
     #[pyo3(get)]
     payload: Py<PyBytes>,
+    /// The TCP segment's bytes as captured: the header as sent, then the captured payload.
+    #[pyo3(get)]
+    segment_bytes: Py<PyBytes>,
     /// The payload length: captured, or as the IP header declares when cut short.
     #[pyo3(get)]
     payload_len: usize,
@@ -185,6 +188,7 @@ fn examine(py: Python<'_>, frame: &Frame, mode: ParseMode) -> PyResult<Found> {
         dst: tcp.dst,
         header: Py::new(py, PyTcpHeader::new(header))?,
         payload: PyBytes::new(py, payload).unbind(),
+        segment_bytes: PyBytes::new(py, tcp.segment).unbind(),
         payload_len,
         truncated: tcp.truncated,
         checksum_verdict: verdict.name(),
