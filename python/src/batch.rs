@@ -46,13 +46,23 @@ fn dpkt_parse_opts<'py>(py: Python<'py>, buf: &[u8]) -> PyResult<Bound<'py, PyLi
                 break;
             };
             let end = at + usize::from(length.max(2));
-            let data = buf
-                .get(at + 2..end.min(buf.len()))
-                .unwrap_or_default();
-            out.append(PyTuple::new(py, [kind.into_pyobject(py)?.into_any(), PyBytes::new(py, data).into_any()])?)?;
+            let data = buf.get(at + 2..end.min(buf.len())).unwrap_or_default();
+            out.append(PyTuple::new(
+                py,
+                [
+                    kind.into_pyobject(py)?.into_any(),
+                    PyBytes::new(py, data).into_any(),
+                ],
+            )?)?;
             at = end;
         } else {
-            out.append(PyTuple::new(py, [kind.into_pyobject(py)?.into_any(), PyBytes::new(py, b"").into_any()])?)?;
+            out.append(PyTuple::new(
+                py,
+                [
+                    kind.into_pyobject(py)?.into_any(),
+                    PyBytes::new(py, b"").into_any(),
+                ],
+            )?)?;
             at += 1;
         }
     }

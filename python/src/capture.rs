@@ -229,7 +229,10 @@ impl PyCaptureIterator {
     }
 
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<PyCapturedSegment>> {
-        let reader = self.reader.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let reader = self
+            .reader
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         loop {
             let Some(current) = reader.as_mut() else {
                 return Ok(None);

@@ -112,6 +112,8 @@ impl PyFlags {
     }
 
     /// `{"ae": false, ..., "fin": false}`, as in the JSON form.
+    // pyo3 methods take `&self`; the Python name is the package's one for every class.
+    #[allow(clippy::wrong_self_convention)]
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize(py, &self.flags)?)
     }
@@ -423,11 +425,7 @@ impl PyTcpSegment {
     /// Builds a segment from a header and a payload.
     #[new]
     #[pyo3(signature = (header, payload = None))]
-    fn new(
-        py: Python<'_>,
-        header: Py<PyTcpHeader>,
-        payload: Option<Bound<'_, PyBytes>>,
-    ) -> Self {
+    fn new(py: Python<'_>, header: Py<PyTcpHeader>, payload: Option<Bound<'_, PyBytes>>) -> Self {
         PyTcpSegment {
             header,
             payload: payload.unwrap_or_else(|| PyBytes::new(py, b"")).unbind(),
@@ -457,8 +455,8 @@ impl PyTcpSegment {
     /// The segment a JSON record describes (the form `to_dict` gives).
     #[staticmethod]
     fn from_dict(py: Python<'_>, record: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let segment = depythonize::<TcpSegment>(record)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let segment =
+            depythonize::<TcpSegment>(record).map_err(|e| PyValueError::new_err(e.to_string()))?;
         Self::from_parts(py, segment.header, &segment.payload)
     }
 
@@ -476,7 +474,12 @@ impl PyTcpSegment {
 
     /// The segment's wire bytes.
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let mut bytes = self.header.get().header.to_bytes().map_err(|e| encode_error(&e))?;
+        let mut bytes = self
+            .header
+            .get()
+            .header
+            .to_bytes()
+            .map_err(|e| encode_error(&e))?;
         bytes.extend_from_slice(self.payload.bind(py).as_bytes());
         Ok(PyBytes::new(py, &bytes))
     }
@@ -548,14 +551,22 @@ impl PyTcpSegment {
 /// Computes the checksum of segment bytes (header and payload, checksum field as it is)
 /// between `src` and `dst`.
 #[pyfunction]
-fn checksum_compute(src: &Bound<'_, PyAny>, dst: &Bound<'_, PyAny>, segment: &[u8]) -> PyResult<u16> {
+fn checksum_compute(
+    src: &Bound<'_, PyAny>,
+    dst: &Bound<'_, PyAny>,
+    segment: &[u8],
+) -> PyResult<u16> {
     tcpwire::checksum::compute(ip_address(src)?, ip_address(dst)?, segment)
         .map_err(|e| encode_error(&e))
 }
 
 /// Whether segment bytes carry the right checksum between `src` and `dst`.
 #[pyfunction]
-fn checksum_verify(src: &Bound<'_, PyAny>, dst: &Bound<'_, PyAny>, segment: &[u8]) -> PyResult<bool> {
+fn checksum_verify(
+    src: &Bound<'_, PyAny>,
+    dst: &Bound<'_, PyAny>,
+    segment: &[u8],
+) -> PyResult<bool> {
     tcpwire::checksum::verify(ip_address(src)?, ip_address(dst)?, segment)
         .map_err(|e| encode_error(&e))
 }

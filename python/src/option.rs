@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::PyClassInitializer;
 use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::PyClassInitializer;
 use pythonize::{depythonize, pythonize};
 
 use tcpwire::{MptcpOption, TcpOption};
@@ -106,7 +106,7 @@ fn typed_field<'py>(
         if let Ok(mapping) = value.cast::<PyDict>() {
             let copy = PyDict::new(py);
             for (key, item) in mapping.iter() {
-                let key_text = key.cast::<PyString>()?.to_cow()?.to_owned();
+                let key_text = key.cast::<PyString>()?.to_cow()?.into_owned();
                 copy.set_item(&key, typed_field(py, &key_text, item)?)?;
             }
             return Ok(copy.into_any());
@@ -146,8 +146,7 @@ fn option_from_fields(
     if let Some(mptcp) = mptcp {
         record.set_item("mptcp", mptcp)?;
     }
-    depythonize::<TcpOption>(&record.into_any())
-        .map_err(|e| PyValueError::new_err(e.to_string()))
+    depythonize::<TcpOption>(&record.into_any()).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 #[pymethods]
@@ -218,8 +217,8 @@ impl PyTcpOption {
     /// left out).
     #[staticmethod]
     fn from_dict<'py>(py: Python<'py>, record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let option = depythonize::<TcpOption>(record)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let option =
+            depythonize::<TcpOption>(record).map_err(|e| PyValueError::new_err(e.to_string()))?;
         wrap_option(py, option)
     }
 
@@ -248,7 +247,7 @@ impl PyTcpOption {
         let show_subtype = matches!(&this.option, TcpOption::Mptcp(MptcpOption::Unassigned(_)));
         let mut first = true;
         for (key, value) in this.record(py)?.bind(py).iter() {
-            let key = key.cast::<PyString>()?.to_cow()?.to_owned();
+            let key = key.cast::<PyString>()?.to_cow()?.into_owned();
             let hidden = match &*key {
                 "type" | "mptcp" => true,
                 "kind" => !show_kind,
