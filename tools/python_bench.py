@@ -122,7 +122,7 @@ def decodable(data):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--batch", type=int, default=200_000, help="segments per batch call")
+    parser.add_argument("--batch", type=int, nargs="+", default=[4_096, 200_000], help="segments per batch call")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
     warnings.filterwarnings("ignore")
@@ -145,8 +145,10 @@ def main():
     typed_subset = best(run_tcpwire_typed, subset, args.repeat)
     rows.append((f"pcapkit TCP().info ({len(subset)} segments it decodes)", pk, f"{pk / typed_subset:.0f}x slower (tcpwire {typed_subset:.0f} ns on them)"))
 
-    batch = (everything * (args.batch // len(everything) + 1))[: args.batch]
-    batch_ns = best(lambda d: tcpwire.parse_many(d, "lossless"), batch, args.repeat)
+    batches = []
+    for size in args.batch:
+        batch = (everything * (size // len(everything) + 1))[:size]
+        batches.append((size, best(lambda d: tcpwire.parse_many(d, "lossless"), batch, args.repeat)))
     big = max(files, key=os.path.getsize)
     rows_in_big = sum(1 for _ in tcpwire.from_pcap(big)) + 1
     arrow_ns = best(lambda d: tcpwire.to_arrow(d[0]), [big] * 1, args.repeat) / rows_in_big
@@ -156,7 +158,8 @@ def main():
     print("| --- | ---: | --- |")
     for name, ns, ratio in rows:
         print(f"| {name} | {ns:,.0f} | {ratio} |")
-    print(f"| batch: parse_many, {len(batch):,} segments a call | {batch_ns:,.0f} | {1e9 / batch_ns / 1e6:.2f}M segments/s |")
+    for size, batch_ns in batches:
+        print(f"| batch: parse_many, {size:,} segments a call | {batch_ns:,.0f} | {1e9 / batch_ns / 1e6:.2f}M segments/s |")
     print(f"| arrow: to_arrow({Path(big).name}), {rows_in_big} rows | {arrow_ns:,.0f} | {1e9 / arrow_ns / 1e6:.2f}M rows/s |")
 
 
