@@ -17,6 +17,11 @@ Rows (cost per segment, the best of --repeat passes over the same segments):
 - pcapkit: ``TCP(file, length).info``; pcapkit raises on MPTCP segments, so it runs on the
   segments it can decode, and tcpwire is timed on that same subset for its ratio.
 - batch: ``parse_many(list, "lossless")``: many segments in one call, segments per second.
+- columnar batch: ``parse_batch(data, offsets)`` (the segments back to back in one ``bytes``,
+  numpy int64 offsets) and ``parse_batch(list_of_bytes)``: every segment decoded into Arrow
+  columns (``pyarrow.Table``), no Python object per segment; and, to split that cost, the Rust
+  part alone (``_tcpwire.segment_batch_ipc``: parse, build the columns, write the Arrow IPC
+  stream) without pyarrow reading the stream.
 - arrow: ``to_arrow(capture)``: the columnar table of a whole capture, rows per second.
 """
 
@@ -119,6 +124,36 @@ def decodable(data):
     return ok
 
 
+def best_calls(fn, n, repeat):
+    """Nanoseconds per segment: the fastest of `repeat` calls of fn() that handle n segments."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter_ns()
+        fn()
+        times.append(time.perf_counter_ns() - start)
+    return min(times) / n
+
+
+def columnar_rows(everything, sizes, repeat):
+    import numpy
+
+    out = []
+    for size in sizes:
+        batch = (everything * (size // len(everything) + 1))[:size]
+        data = b"".join(batch)
+        offsets = numpy.zeros(size + 1, dtype=numpy.int64)
+        numpy.cumsum([len(b) for b in batch], out=offsets[1:])
+        assert tcpwire.parse_batch(data, offsets).num_rows == size
+        ns = best_calls(lambda: tcpwire.parse_batch(data, offsets), size, repeat)
+        out.append((f"parse_batch(data, offsets), {size:,} segments a call", ns))
+        ns = best_calls(lambda: tcpwire.parse_batch(batch), size, repeat)
+        out.append((f"parse_batch(list of bytes), {size:,} segments a call", ns))
+        raw = offsets.tobytes()
+        ns = best_calls(lambda: tcpwire._tcpwire.segment_batch_ipc(data, raw), size, repeat)
+        out.append((f"of which Rust (parse, columns, IPC stream), {size:,} segments", ns))
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -149,6 +184,7 @@ def main():
     for size in args.batch:
         batch = (everything * (size // len(everything) + 1))[:size]
         batches.append((size, best(lambda d: tcpwire.parse_many(d, "lossless"), batch, args.repeat)))
+    columnar = columnar_rows(everything, args.batch, args.repeat)
     big = max(files, key=os.path.getsize)
     rows_in_big = sum(1 for _ in tcpwire.from_pcap(big)) + 1
     arrow_ns = best(lambda d: tcpwire.to_arrow(d[0]), [big] * 1, args.repeat) / rows_in_big
@@ -160,6 +196,8 @@ def main():
         print(f"| {name} | {ns:,.0f} | {ratio} |")
     for size, batch_ns in batches:
         print(f"| batch: parse_many, {size:,} segments a call | {batch_ns:,.0f} | {1e9 / batch_ns / 1e6:.2f}M segments/s |")
+    for name, ns in columnar:
+        print(f"| columnar: {name} | {ns:,.0f} | {1e9 / ns / 1e6:.2f}M segments/s |")
     print(f"| arrow: to_arrow({Path(big).name}), {rows_in_big} rows | {arrow_ns:,.0f} | {1e9 / arrow_ns / 1e6:.2f}M rows/s |")
 
 

@@ -1,7 +1,11 @@
-//! Many segments at once, and `dpkt_parse_opts`.
+//! Many segments at once (as objects, or as Arrow columns with no object per segment), and
+//! `dpkt_parse_opts`.
 
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
+use tcpwire::columnar::segment_batch;
+use tcpwire::ParseMode;
 
 use crate::header::PyTcpSegment;
 use crate::parse_mode;
@@ -29,6 +33,128 @@ fn parse_many<'py>(
         }
     }
     Ok(out)
+}
+
+/// Segments as an Arrow IPC stream of `tcpwire::columnar::segment_batch` record batches of at
+/// most `batch_rows` rows each (an empty input gives the schema and no batch). The batches are
+/// built and written with the GIL released.
+fn batches_ipc<'a, I>(
+    py: Python<'_>,
+    segments: I,
+    mode: ParseMode,
+    batch_rows: usize,
+) -> PyResult<Vec<u8>>
+where
+    I: ExactSizeIterator<Item = &'a [u8]> + Send,
+{
+    py.detach(
+        move || -> Result<Vec<u8>, tcpwire::columnar::arrow_schema::ArrowError> {
+            let schema = segment_batch(std::iter::empty(), mode).schema();
+            let mut writer = ::arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &schema)?;
+            let mut segments = segments.peekable();
+            while segments.peek().is_some() {
+                writer.write(&segment_batch(segments.by_ref().take(batch_rows), mode))?;
+            }
+            writer.finish()?;
+            writer.into_inner()
+        },
+    )
+    .map_err(|e| PyRuntimeError::new_err(format!("arrow: {e}")))
+}
+
+/// Reads a batch size: at least one row.
+fn batch_rows(rows: usize) -> PyResult<usize> {
+    if rows == 0 {
+        return Err(PyValueError::new_err("batch_rows must be at least 1"));
+    }
+    Ok(rows)
+}
+
+/// Many segments held in one `bytes` object as an Arrow IPC stream (bytes, for
+/// `pyarrow.ipc.open_stream`) of tcpwire's segment columns, with no Python object made per
+/// segment. Segment `i` is `data[offsets[i]:offsets[i + 1]]`; `offsets` is the bytes of
+/// native-endian signed 64-bit integers (`array.array("q", ...)`, a numpy `int64` array's
+/// `tobytes()`), one more than there are segments (none or one: no segment).
+/// `tcpwire.parse_batch` wraps it.
+#[pyfunction]
+#[pyo3(signature = (data, offsets, mode = "lossless", batch_rows = 65_536))]
+fn segment_batch_ipc<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    offsets: &[u8],
+    mode: &str,
+    batch_rows: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mode = parse_mode(mode)?;
+    let rows = self::batch_rows(batch_rows)?;
+    if offsets.len() % 8 != 0 {
+        return Err(PyValueError::new_err(format!(
+            "offsets must be 64-bit integers: {} bytes is not a multiple of 8",
+            offsets.len()
+        )));
+    }
+    let offsets: Vec<i64> = offsets
+        .chunks_exact(8)
+        .map(|b| i64::from_ne_bytes(b.try_into().unwrap_or_default()))
+        .collect();
+    let at = |i: usize, offset: i64| -> PyResult<usize> {
+        usize::try_from(offset)
+            .ok()
+            .filter(|&o| o <= data.len())
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "offsets[{i}] = {offset} is outside the data's {} bytes",
+                    data.len()
+                ))
+            })
+    };
+    let mut ranges = Vec::with_capacity(offsets.len().saturating_sub(1));
+    let mut start = match offsets.first() {
+        Some(&first) => at(0, first)?,
+        None => 0,
+    };
+    for (i, &offset) in offsets.iter().enumerate().skip(1) {
+        let end = at(i, offset)?;
+        if end < start {
+            return Err(PyValueError::new_err(format!(
+                "offsets[{i}] = {end} is below offsets[{}] = {start}: offsets must not decrease",
+                i - 1
+            )));
+        }
+        ranges.push(start..end);
+        start = end;
+    }
+    let segments = ranges.into_iter().map(|r| data.get(r).unwrap_or_default());
+    let stream = batches_ipc(py, segments, mode, rows)?;
+    Ok(PyBytes::new(py, &stream))
+}
+
+/// Many segments, each a `bytes` object of a sequence, as an Arrow IPC stream (bytes) of
+/// tcpwire's segment columns; `tcpwire.parse_batch` wraps it.
+#[pyfunction]
+#[pyo3(signature = (segments, mode = "lossless", batch_rows = 65_536))]
+fn segment_list_ipc<'py>(
+    py: Python<'py>,
+    segments: &Bound<'py, PyAny>,
+    mode: &str,
+    batch_rows: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mode = parse_mode(mode)?;
+    let rows = self::batch_rows(batch_rows)?;
+    let mut items = Vec::new();
+    for (i, item) in segments.try_iter()?.enumerate() {
+        let item = item?;
+        let bytes = item.cast_into::<PyBytes>().map_err(|e| {
+            PyTypeError::new_err(format!(
+                "segment {i}: expected bytes, not {}",
+                e.into_inner().get_type()
+            ))
+        })?;
+        items.push(bytes.unbind());
+    }
+    let slices: Vec<&[u8]> = items.iter().map(|b| b.as_bytes(py)).collect();
+    let stream = batches_ipc(py, slices.into_iter(), mode, rows)?;
+    Ok(PyBytes::new(py, &stream))
 }
 
 /// What dpkt's `dpkt.tcp.parse_opts(buf)` returns, for drop-in use: a list of `(kind, data)`
@@ -71,6 +197,8 @@ fn dpkt_parse_opts<'py>(py: Python<'py>, buf: &[u8]) -> PyResult<Bound<'py, PyLi
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_many, m)?)?;
+    m.add_function(wrap_pyfunction!(segment_batch_ipc, m)?)?;
+    m.add_function(wrap_pyfunction!(segment_list_ipc, m)?)?;
     m.add_function(wrap_pyfunction!(dpkt_parse_opts, m)?)?;
     Ok(())
 }

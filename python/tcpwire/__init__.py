@@ -16,7 +16,8 @@ Modules: ``tcpwire`` (everything below), ``tcpwire.compat`` (dpkt drop-ins).
 
 from __future__ import annotations
 
-from typing import Any
+import array
+from typing import Any, Optional
 
 from . import _tcpwire
 from ._tcpwire import (  # noqa: F401  (re-exported)
@@ -82,6 +83,7 @@ from ._tcpwire import (  # noqa: F401  (re-exported)
 
 __all__ = [name for name in dir(_tcpwire) if not name.startswith("_")] + [
     "to_arrow",
+    "parse_batch",
     "__version__",
 ]
 
@@ -102,3 +104,60 @@ def to_arrow(path: str, mode: str = "lossless", batch_rows: int = 65_536) -> Any
 
     stream = _tcpwire.arrow_ipc_stream(str(path), mode, batch_rows)
     return pyarrow.ipc.open_stream(stream).read_all()
+
+
+def parse_batch(
+    segments: Any,
+    offsets: Optional[Any] = None,
+    mode: str = "lossless",
+    batch_rows: int = 65_536,
+) -> Any:
+    """Many raw TCP segments (header and payload each) decoded at once into a ``pyarrow.Table``,
+    with no Python object made per segment: row ``i`` is segment ``i``, every header field and
+    every option (MPTCP subtypes included) in columns. Needs pyarrow.
+
+    Two ways in:
+
+    - ``parse_batch(data, offsets)``, the fast one: ``data`` holds the segments back to back
+      (``bytes``, or anything ``memoryview`` takes: ``bytearray``, a numpy ``uint8`` array) and
+      segment ``i`` is ``data[offsets[i]:offsets[i + 1]]``: ``offsets`` has one more entry
+      than there are segments (a numpy integer array, or a sequence of ``int``), as in an
+      Arrow binary array. An offset outside ``data``, or below the one before it, raises
+      ``ValueError``.
+    - ``parse_batch(list_of_bytes)``: a sequence of ``bytes`` objects.
+
+    The columns are those of ``tcpwire.to_arrow`` (the Rust docs of ``tcpwire::columnar``) that
+    belong to the segment itself: ``error``, ``src_port`` ... ``urgent_pointer`` and the flag
+    columns, ``payload_len``, the first ``mss``, ``window_scale``, ``sack_blocks``, ``tsval``,
+    ``tsecr``, ``fast_open_cookie`` and MPTCP key fields, ``options`` (a list per segment of
+    ``{kind, name, offset, length, raw, problem, mss, shift, ...}`` in wire order),
+    ``mptcp_options`` (each MPTCP option's subtype and fields), ``padding``, ``malformed`` and
+    ``header_bytes``. A segment that does not parse in ``mode`` gives a row whose ``error``
+    says why and whose header columns are null (in lossless mode, only segments without a
+    whole fixed header; malformed options are kept, as ``TcpSegment.parse_lossless`` keeps
+    them). Fixed fields convert to numpy without copying: ``table.column("seq").to_numpy()``.
+
+    >>> data = syn + ack                                   # two segments' bytes
+    >>> table = tcpwire.parse_batch(data, [0, len(syn), len(data)])
+    >>> table.column("dst_port").to_pylist()
+    [443, 443]
+    """
+    import pyarrow.ipc  # imported here: pyarrow is an optional dependency
+
+    if offsets is None:
+        stream = _tcpwire.segment_list_ipc(segments, mode, batch_rows)
+    else:
+        data = segments if isinstance(segments, bytes) else memoryview(segments).tobytes()
+        stream = _tcpwire.segment_batch_ipc(data, _offsets_bytes(offsets), mode, batch_rows)
+    return pyarrow.ipc.open_stream(stream).read_all()
+
+
+def _offsets_bytes(offsets: Any) -> bytes:
+    """Offsets as the bytes of native-endian int64 values (numpy arrays without a Python int
+    per element)."""
+    if hasattr(offsets, "dtype") and hasattr(offsets, "astype"):  # a numpy array
+        return offsets.astype("=i8", copy=False).tobytes()
+    try:
+        return array.array("q", offsets).tobytes()
+    except (OverflowError, TypeError) as e:
+        raise ValueError(f"offsets must be integers within 64 bits: {e}") from e
