@@ -467,7 +467,8 @@ pub fn segment_batch<'a>(
     mode: ParseMode,
 ) -> RecordBatch {
     let mut builder = BatchBuilder::new();
-    let nowhere = std::net::IpAddr::from([0, 0, 0, 0]);
+    // Projected away below; `::` is the address whose text is cheapest to write.
+    let nowhere = std::net::IpAddr::from(std::net::Ipv6Addr::UNSPECIFIED);
     for (i, bytes) in segments.into_iter().enumerate() {
         let frame = i as u64 + 1;
         match TcpHeader::parse_with(bytes, mode) {

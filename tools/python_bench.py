@@ -20,8 +20,8 @@ Rows (cost per segment, the best of --repeat passes over the same segments):
 - columnar batch: ``parse_batch(data, offsets)`` (the segments back to back in one ``bytes``,
   numpy int64 offsets) and ``parse_batch(list_of_bytes)``: every segment decoded into Arrow
   columns (``pyarrow.Table``), no Python object per segment; and, to split that cost, the Rust
-  part alone (``_tcpwire.segment_batch_ipc``: parse, build the columns, write the Arrow IPC
-  stream) without pyarrow reading the stream.
+  part alone (``_tcpwire.segment_batches``: parse, build the record batches) without handing
+  them to pyarrow.
 - arrow: ``to_arrow(capture)``: the columnar table of a whole capture, rows per second.
 """
 
@@ -149,8 +149,8 @@ def columnar_rows(everything, sizes, repeat):
         ns = best_calls(lambda: tcpwire.parse_batch(batch), size, repeat)
         out.append((f"parse_batch(list of bytes), {size:,} segments a call", ns))
         raw = offsets.tobytes()
-        ns = best_calls(lambda: tcpwire._tcpwire.segment_batch_ipc(data, raw), size, repeat)
-        out.append((f"of which Rust (parse, columns, IPC stream), {size:,} segments", ns))
+        ns = best_calls(lambda: tcpwire._tcpwire.segment_batches(data, raw), size, repeat)
+        out.append((f"of which Rust (parse, build the columns), {size:,} segments", ns))
     return out
 
 

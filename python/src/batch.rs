@@ -1,12 +1,14 @@
 //! Many segments at once (as objects, or as Arrow columns with no object per segment), and
 //! `dpkt_parse_opts`.
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
+use tcpwire::columnar::arrow_array::RecordBatch;
 use tcpwire::columnar::segment_batch;
 use tcpwire::ParseMode;
 
+use crate::arrow::PyArrowBatches;
 use crate::header::PyTcpSegment;
 use crate::parse_mode;
 
@@ -35,31 +37,50 @@ fn parse_many<'py>(
     Ok(out)
 }
 
-/// Segments as an Arrow IPC stream of `tcpwire::columnar::segment_batch` record batches of at
-/// most `batch_rows` rows each (an empty input gives the schema and no batch). The batches are
-/// built and written with the GIL released.
-fn batches_ipc<'a, I>(
+/// Segments as record batches of `tcpwire::columnar::segment_batch`, at most `batch_rows` rows
+/// each, built with the GIL released on up to `threads` threads (0: as many as the process
+/// may run on), each building a contiguous run of batches; the batches stay in input order.
+fn batches(
     py: Python<'_>,
-    segments: I,
+    segments: &[&[u8]],
     mode: ParseMode,
     batch_rows: usize,
-) -> PyResult<Vec<u8>>
-where
-    I: ExactSizeIterator<Item = &'a [u8]> + Send,
-{
-    py.detach(
-        move || -> Result<Vec<u8>, tcpwire::columnar::arrow_schema::ArrowError> {
-            let schema = segment_batch(std::iter::empty(), mode).schema();
-            let mut writer = ::arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &schema)?;
-            let mut segments = segments.peekable();
-            while segments.peek().is_some() {
-                writer.write(&segment_batch(segments.by_ref().take(batch_rows), mode))?;
+    threads: usize,
+) -> PyArrowBatches {
+    let (schema, batches) = py.detach(move || {
+        let schema = segment_batch(std::iter::empty(), mode).schema();
+        let chunks: Vec<&[&[u8]]> = segments.chunks(batch_rows).collect();
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+        .clamp(1, chunks.len().max(1));
+        let build = |run: &[&[&[u8]]]| -> Vec<RecordBatch> {
+            run.iter()
+                .map(|chunk| segment_batch(chunk.iter().copied(), mode))
+                .collect()
+        };
+        if threads == 1 {
+            return (schema, build(&chunks));
+        }
+        let per_thread = chunks.len().div_ceil(threads);
+        let batches = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .chunks(per_thread)
+                .map(|run| scope.spawn(move || build(run)))
+                .collect();
+            let mut batches = Vec::with_capacity(chunks.len());
+            for handle in handles {
+                match handle.join() {
+                    Ok(run) => batches.extend(run),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
             }
-            writer.finish()?;
-            writer.into_inner()
-        },
-    )
-    .map_err(|e| PyRuntimeError::new_err(format!("arrow: {e}")))
+            batches
+        });
+        (schema, batches)
+    });
+    PyArrowBatches::new(schema, batches)
 }
 
 /// Reads a batch size: at least one row.
@@ -70,21 +91,21 @@ fn batch_rows(rows: usize) -> PyResult<usize> {
     Ok(rows)
 }
 
-/// Many segments held in one `bytes` object as an Arrow IPC stream (bytes, for
-/// `pyarrow.ipc.open_stream`) of tcpwire's segment columns, with no Python object made per
-/// segment. Segment `i` is `data[offsets[i]:offsets[i + 1]]`; `offsets` is the bytes of
+/// Many segments held in one `bytes` object as record batches of tcpwire's segment columns,
+/// with no Python object made per segment. Segment `i` is `data[offsets[i]:offsets[i + 1]]`; `offsets` is the bytes of
 /// native-endian signed 64-bit integers (`array.array("q", ...)`, a numpy `int64` array's
 /// `tobytes()`), one more than there are segments (none or one: no segment).
 /// `tcpwire.parse_batch` wraps it.
 #[pyfunction]
-#[pyo3(signature = (data, offsets, mode = "lossless", batch_rows = 65_536))]
-fn segment_batch_ipc<'py>(
-    py: Python<'py>,
+#[pyo3(signature = (data, offsets, mode = "lossless", batch_rows = 8_192, threads = 0))]
+fn segment_batches(
+    py: Python<'_>,
     data: &[u8],
     offsets: &[u8],
     mode: &str,
     batch_rows: usize,
-) -> PyResult<Bound<'py, PyBytes>> {
+    threads: usize,
+) -> PyResult<PyArrowBatches> {
     let mode = parse_mode(mode)?;
     let rows = self::batch_rows(batch_rows)?;
     if offsets.len() % 8 != 0 {
@@ -124,21 +145,24 @@ fn segment_batch_ipc<'py>(
         ranges.push(start..end);
         start = end;
     }
-    let segments = ranges.into_iter().map(|r| data.get(r).unwrap_or_default());
-    let stream = batches_ipc(py, segments, mode, rows)?;
-    Ok(PyBytes::new(py, &stream))
+    let segments: Vec<&[u8]> = ranges
+        .into_iter()
+        .map(|r| data.get(r).unwrap_or_default())
+        .collect();
+    Ok(batches(py, &segments, mode, rows, threads))
 }
 
-/// Many segments, each a `bytes` object of a sequence, as an Arrow IPC stream (bytes) of
-/// tcpwire's segment columns; `tcpwire.parse_batch` wraps it.
+/// Many segments, each a `bytes` object of an iterable, as record batches of tcpwire's
+/// segment columns; `tcpwire.parse_batch` wraps it.
 #[pyfunction]
-#[pyo3(signature = (segments, mode = "lossless", batch_rows = 65_536))]
-fn segment_list_ipc<'py>(
+#[pyo3(signature = (segments, mode = "lossless", batch_rows = 8_192, threads = 0))]
+fn segment_list_batches<'py>(
     py: Python<'py>,
     segments: &Bound<'py, PyAny>,
     mode: &str,
     batch_rows: usize,
-) -> PyResult<Bound<'py, PyBytes>> {
+    threads: usize,
+) -> PyResult<PyArrowBatches> {
     let mode = parse_mode(mode)?;
     let rows = self::batch_rows(batch_rows)?;
     let mut items = Vec::new();
@@ -153,8 +177,7 @@ fn segment_list_ipc<'py>(
         items.push(bytes.unbind());
     }
     let slices: Vec<&[u8]> = items.iter().map(|b| b.as_bytes(py)).collect();
-    let stream = batches_ipc(py, slices.into_iter(), mode, rows)?;
-    Ok(PyBytes::new(py, &stream))
+    Ok(batches(py, &slices, mode, rows, threads))
 }
 
 /// What dpkt's `dpkt.tcp.parse_opts(buf)` returns, for drop-in use: a list of `(kind, data)`
@@ -197,8 +220,8 @@ fn dpkt_parse_opts<'py>(py: Python<'py>, buf: &[u8]) -> PyResult<Bound<'py, PyLi
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_many, m)?)?;
-    m.add_function(wrap_pyfunction!(segment_batch_ipc, m)?)?;
-    m.add_function(wrap_pyfunction!(segment_list_ipc, m)?)?;
+    m.add_function(wrap_pyfunction!(segment_batches, m)?)?;
+    m.add_function(wrap_pyfunction!(segment_list_batches, m)?)?;
     m.add_function(wrap_pyfunction!(dpkt_parse_opts, m)?)?;
     Ok(())
 }

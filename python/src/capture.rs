@@ -1,5 +1,5 @@
 //! `from_pcap`: the TCP segments of a pcap/pcapng capture, read by tcpwire's capture reader,
-//! with addresses, timestamps and checksum verdicts; and the Arrow path (`arrow_ipc`).
+//! with addresses, timestamps and checksum verdicts; and a capture's Arrow table.
 
 use std::net::IpAddr;
 
@@ -13,6 +13,7 @@ use tcpwire::option::Malformed;
 use tcpwire::wire::options_with_offsets;
 use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
 
+use crate::arrow::PyArrowBatches;
 use crate::errors::{parse_error, CaptureError as PyCaptureError};
 use crate::header::PyTcpHeader;
 use crate::parse_mode;
@@ -296,16 +297,16 @@ fn from_pcap(path: std::path::PathBuf, mode: &str, errors: &str) -> PyResult<PyC
     })
 }
 
-/// A capture as an Arrow IPC stream (bytes) of tcpwire's columnar table, for
-/// `pyarrow.ipc.open_stream`; `tcpwire.to_arrow` wraps it.
+/// A capture as record batches of tcpwire's columnar table (`batch_rows` rows each), read and
+/// built with the GIL released; `tcpwire.to_arrow` makes them a `pyarrow.Table`.
 #[pyfunction]
 #[pyo3(signature = (path, mode = "lossless", batch_rows = 65_536))]
-fn arrow_ipc_stream<'py>(
-    py: Python<'py>,
+fn capture_batches(
+    py: Python<'_>,
     path: std::path::PathBuf,
     mode: &str,
     batch_rows: usize,
-) -> PyResult<Bound<'py, PyBytes>> {
+) -> PyResult<PyArrowBatches> {
     let options = ExportOptions {
         batch_rows: batch_rows.max(1),
         mode: parse_mode(mode)?,
@@ -313,25 +314,14 @@ fn arrow_ipc_stream<'py>(
     };
     let reader = CaptureReader::open(&path).map_err(|e| capture_error(&e))?;
     let name = path.to_string_lossy().into_owned();
-    let bytes = py.detach(|| -> Result<Vec<u8>, String> {
-        let schema = tcpwire::columnar::schema();
-        let mut writer = ::arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &schema)
-            .map_err(|e| e.to_string())?;
-        let mut batches = CaptureBatches::new(reader, &name, &options);
-        for batch in batches.by_ref() {
-            writer.write(&batch).map_err(|e| e.to_string())?;
-        }
-        writer.finish().map_err(|e| e.to_string())?;
-        writer.into_inner().map_err(|e| e.to_string())
-    });
-    let bytes = bytes.map_err(PyCaptureError::new_err)?;
-    Ok(PyBytes::new(py, &bytes))
+    let batches = py.detach(|| CaptureBatches::new(reader, &name, &options).collect());
+    Ok(PyArrowBatches::new(tcpwire::columnar::schema(), batches))
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCapturedSegment>()?;
     m.add_class::<PyCaptureIterator>()?;
     m.add_function(wrap_pyfunction!(from_pcap, m)?)?;
-    m.add_function(wrap_pyfunction!(arrow_ipc_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(capture_batches, m)?)?;
     Ok(())
 }

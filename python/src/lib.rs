@@ -8,14 +8,16 @@
 //! - `option`: `TcpOption` and one class per option kind and MPTCP subtype;
 //! - `header`: `Flags`, `TcpHeader`, `TcpSegment`;
 //! - `builder`: `Builder`;
-//! - `capture`: `from_pcap` and its `CapturedSegment`, the Arrow path;
-//! - `batch`: many segments at once, the lossless mutation sweep, `dpkt_parse_opts`.
+//! - `arrow`: `ArrowBatches`, record batches handed over through the Arrow C stream interface;
+//! - `capture`: `from_pcap` and its `CapturedSegment`, a capture's Arrow table;
+//! - `batch`: many segments at once (as objects, or as Arrow columns), `dpkt_parse_opts`.
 
 use std::net::IpAddr;
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+mod arrow;
 mod batch;
 mod builder;
 mod capture;
@@ -55,6 +57,7 @@ fn _tcpwire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     option::register(m)?;
     header::register(m)?;
     builder::register(m)?;
+    arrow::register(m)?;
     capture::register(m)?;
     batch::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

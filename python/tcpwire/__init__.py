@@ -93,24 +93,25 @@ def to_arrow(path: str, mode: str = "lossless", batch_rows: int = 65_536) -> Any
     TCP segment (and per error line), every option kept byte for byte (columns: the Rust docs
     of ``tcpwire::columnar``). Needs pyarrow (``pip install pyarrow``).
 
-    The table is made in Rust by arrow-rs and handed over as one Arrow IPC stream, which
-    pyarrow opens without copying the columns.
+    The table is made in Rust by arrow-rs and handed over through the Arrow C stream interface
+    (``_tcpwire.capture_batches``: any Arrow consumer, polars or DuckDB too, can take it), which
+    pyarrow adopts without copying the columns.
 
     >>> table = tcpwire.to_arrow("corpus/mptcp-ipv4-multipath.pcap")
     >>> table.num_rows, table.column("src_port")[0].as_py()
     (110, ...)
     """
-    import pyarrow.ipc  # imported here: pyarrow is an optional dependency
+    import pyarrow  # imported here: pyarrow is an optional dependency
 
-    stream = _tcpwire.arrow_ipc_stream(str(path), mode, batch_rows)
-    return pyarrow.ipc.open_stream(stream).read_all()
+    return pyarrow.table(_tcpwire.capture_batches(str(path), mode, batch_rows))
 
 
 def parse_batch(
     segments: Any,
     offsets: Optional[Any] = None,
     mode: str = "lossless",
-    batch_rows: int = 65_536,
+    batch_rows: int = 8_192,
+    threads: int = 0,
 ) -> Any:
     """Many raw TCP segments (header and payload each) decoded at once into a ``pyarrow.Table``,
     with no Python object made per segment: row ``i`` is segment ``i``, every header field and
@@ -137,19 +138,26 @@ def parse_batch(
     whole fixed header; malformed options are kept, as ``TcpSegment.parse_lossless`` keeps
     them). Fixed fields convert to numpy without copying: ``table.column("seq").to_numpy()``.
 
+    The columns are built in Rust with the GIL released, in record batches of ``batch_rows``
+    rows built on up to ``threads`` threads (0: every core the process may run on; 1: the
+    calling thread only) and handed to pyarrow through the Arrow C stream interface, without a copy; for
+    another Arrow consumer (polars, DuckDB), ``_tcpwire.segment_batches(data, offsets_bytes)``
+    returns the ``ArrowBatches`` themselves.
+
     >>> data = syn + ack                                   # two segments' bytes
     >>> table = tcpwire.parse_batch(data, [0, len(syn), len(data)])
     >>> table.column("dst_port").to_pylist()
     [443, 443]
     """
-    import pyarrow.ipc  # imported here: pyarrow is an optional dependency
+    import pyarrow  # imported here: pyarrow is an optional dependency
 
     if offsets is None:
-        stream = _tcpwire.segment_list_ipc(segments, mode, batch_rows)
+        batches = _tcpwire.segment_list_batches(segments, mode, batch_rows, threads)
     else:
         data = segments if isinstance(segments, bytes) else memoryview(segments).tobytes()
-        stream = _tcpwire.segment_batch_ipc(data, _offsets_bytes(offsets), mode, batch_rows)
-    return pyarrow.ipc.open_stream(stream).read_all()
+        raw = _offsets_bytes(offsets)
+        batches = _tcpwire.segment_batches(data, raw, mode, batch_rows, threads)
+    return pyarrow.table(batches)
 
 
 def _offsets_bytes(offsets: Any) -> bytes:

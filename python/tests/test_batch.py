@@ -169,6 +169,10 @@ def test_the_three_ways_in_agree():
     from_numpy = tcpwire.parse_batch(data, offsets)
     assert tcpwire.parse_batch(SEGMENTS).equals(from_numpy)
     assert tcpwire.parse_batch(bytearray(data), [int(o) for o in offsets]).equals(from_numpy)
+    # One thread or two, any batch size: the same rows in the same order.
+    for threads, rows in [(1, 100), (2, 1000), (3, 7)]:
+        table = tcpwire.parse_batch(data, offsets, batch_rows=rows, threads=threads)
+        assert table.equals(from_numpy)
     as_u8 = numpy.frombuffer(data, dtype=numpy.uint8)
     assert tcpwire.parse_batch(as_u8, offsets.astype(numpy.uint32)).equals(from_numpy)
 
