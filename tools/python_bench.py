@@ -21,7 +21,8 @@ Rows (cost per segment, the best of --repeat passes over the same segments):
   numpy int64 offsets) and ``parse_batch(list_of_bytes)``: every segment decoded into Arrow
   columns (``pyarrow.Table``), no Python object per segment; and, to split that cost, the Rust
   part alone (``_tcpwire.segment_batches``: parse, build the record batches) without handing
-  them to pyarrow.
+  them to pyarrow; and ``layout="narrow"`` (the header, every option's kind, offset, length,
+  bytes and MPTCP subtype, the first MSS, window scale and timestamps; no other typed field).
 - arrow: ``to_arrow(capture)``: the columnar table of a whole capture, rows per second.
 """
 
@@ -148,6 +149,8 @@ def columnar_rows(everything, sizes, repeat):
         out.append((f"parse_batch(data, offsets), {size:,} segments a call", ns))
         ns = best_calls(lambda: tcpwire.parse_batch(batch), size, repeat)
         out.append((f"parse_batch(list of bytes), {size:,} segments a call", ns))
+        ns = best_calls(lambda: tcpwire.parse_batch(data, offsets, layout="narrow"), size, repeat)
+        out.append((f"parse_batch(data, offsets, layout=\"narrow\"), {size:,} segments a call", ns))
         raw = offsets.tobytes()
         ns = best_calls(lambda: tcpwire._tcpwire.segment_batches(data, raw), size, repeat)
         out.append((f"of which Rust (parse, build the columns), {size:,} segments", ns))

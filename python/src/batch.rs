@@ -1,15 +1,17 @@
 //! Many segments at once (as objects, or as Arrow columns with no object per segment), and
 //! `dpkt_parse_opts`.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use tcpwire::columnar::arrow_array::RecordBatch;
+use tcpwire::columnar::arrow_schema::ArrowError;
 use tcpwire::columnar::segment_batch;
 use tcpwire::ParseMode;
 
 use crate::arrow::PyArrowBatches;
 use crate::header::PyTcpSegment;
+use crate::narrow;
 use crate::parse_mode;
 
 /// Parses many segments in one call: a list with a `TcpSegment` for each input, or `None`
@@ -37,50 +39,75 @@ fn parse_many<'py>(
     Ok(out)
 }
 
-/// Segments as record batches of `tcpwire::columnar::segment_batch`, at most `batch_rows` rows
-/// each, built with the GIL released on up to `threads` threads (0: as many as the process
-/// may run on), each building a contiguous run of batches; the batches stay in input order.
+/// Segments as record batches, at most `batch_rows` rows each: those of
+/// `tcpwire::columnar::segment_batch`, or of the narrow layout (`narrow`). Built with the GIL
+/// released on up to `threads` threads (0: as many as the process may run on), each building
+/// a contiguous run of batches; the batches stay in input order.
 fn batches(
     py: Python<'_>,
     segments: &[&[u8]],
     mode: ParseMode,
     batch_rows: usize,
     threads: usize,
-) -> PyArrowBatches {
-    let (schema, batches) = py.detach(move || {
-        let schema = segment_batch(std::iter::empty(), mode).schema();
+    narrow: bool,
+) -> PyResult<PyArrowBatches> {
+    let built = py.detach(move || -> Result<_, ArrowError> {
+        let schema = if narrow {
+            narrow::schema()?
+        } else {
+            segment_batch(std::iter::empty(), mode).schema()
+        };
         let chunks: Vec<&[&[u8]]> = segments.chunks(batch_rows).collect();
         let threads = match threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         }
         .clamp(1, chunks.len().max(1));
-        let build = |run: &[&[&[u8]]]| -> Vec<RecordBatch> {
+        let build = |run: &[&[&[u8]]]| -> Result<Vec<RecordBatch>, ArrowError> {
             run.iter()
-                .map(|chunk| segment_batch(chunk.iter().copied(), mode))
+                .map(|chunk| {
+                    if narrow {
+                        narrow::narrow_batch(&schema, chunk, mode)
+                    } else {
+                        Ok(segment_batch(chunk.iter().copied(), mode))
+                    }
+                })
                 .collect()
         };
         if threads == 1 {
-            return (schema, build(&chunks));
+            let batches = build(&chunks)?;
+            return Ok((schema, batches));
         }
         let per_thread = chunks.len().div_ceil(threads);
         let batches = std::thread::scope(|scope| {
             let handles: Vec<_> = chunks
                 .chunks(per_thread)
-                .map(|run| scope.spawn(move || build(run)))
+                .map(|run| scope.spawn(|| build(run)))
                 .collect();
             let mut batches = Vec::with_capacity(chunks.len());
             for handle in handles {
                 match handle.join() {
-                    Ok(run) => batches.extend(run),
+                    Ok(run) => batches.extend(run?),
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             }
-            batches
-        });
-        (schema, batches)
+            Ok::<_, ArrowError>(batches)
+        })?;
+        Ok((schema, batches))
     });
-    PyArrowBatches::new(schema, batches)
+    let (schema, batches) = built.map_err(|e| PyRuntimeError::new_err(format!("arrow: {e}")))?;
+    Ok(PyArrowBatches::new(schema, batches))
+}
+
+/// Reads a layout: `"full"` or `"narrow"` (true).
+fn narrow_layout(layout: &str) -> PyResult<bool> {
+    match layout {
+        "full" => Ok(false),
+        "narrow" => Ok(true),
+        other => Err(PyValueError::new_err(format!(
+            "layout must be \"full\" or \"narrow\", not {other:?}"
+        ))),
+    }
 }
 
 /// Reads a batch size: at least one row.
@@ -97,7 +124,7 @@ fn batch_rows(rows: usize) -> PyResult<usize> {
 /// `tobytes()`), one more than there are segments (none or one: no segment).
 /// `tcpwire.parse_batch` wraps it.
 #[pyfunction]
-#[pyo3(signature = (data, offsets, mode = "lossless", batch_rows = 8_192, threads = 0))]
+#[pyo3(signature = (data, offsets, mode = "lossless", batch_rows = 8_192, threads = 0, layout = "full"))]
 fn segment_batches(
     py: Python<'_>,
     data: &[u8],
@@ -105,8 +132,10 @@ fn segment_batches(
     mode: &str,
     batch_rows: usize,
     threads: usize,
+    layout: &str,
 ) -> PyResult<PyArrowBatches> {
     let mode = parse_mode(mode)?;
+    let narrow = narrow_layout(layout)?;
     let rows = self::batch_rows(batch_rows)?;
     if offsets.len() % 8 != 0 {
         return Err(PyValueError::new_err(format!(
@@ -149,21 +178,23 @@ fn segment_batches(
         .into_iter()
         .map(|r| data.get(r).unwrap_or_default())
         .collect();
-    Ok(batches(py, &segments, mode, rows, threads))
+    batches(py, &segments, mode, rows, threads, narrow)
 }
 
 /// Many segments, each a `bytes` object of an iterable, as record batches of tcpwire's
 /// segment columns; `tcpwire.parse_batch` wraps it.
 #[pyfunction]
-#[pyo3(signature = (segments, mode = "lossless", batch_rows = 8_192, threads = 0))]
+#[pyo3(signature = (segments, mode = "lossless", batch_rows = 8_192, threads = 0, layout = "full"))]
 fn segment_list_batches<'py>(
     py: Python<'py>,
     segments: &Bound<'py, PyAny>,
     mode: &str,
     batch_rows: usize,
     threads: usize,
+    layout: &str,
 ) -> PyResult<PyArrowBatches> {
     let mode = parse_mode(mode)?;
+    let narrow = narrow_layout(layout)?;
     let rows = self::batch_rows(batch_rows)?;
     let mut items = Vec::new();
     for (i, item) in segments.try_iter()?.enumerate() {
@@ -177,7 +208,7 @@ fn segment_list_batches<'py>(
         items.push(bytes.unbind());
     }
     let slices: Vec<&[u8]> = items.iter().map(|b| b.as_bytes(py)).collect();
-    Ok(batches(py, &slices, mode, rows, threads))
+    batches(py, &slices, mode, rows, threads, narrow)
 }
 
 /// What dpkt's `dpkt.tcp.parse_opts(buf)` returns, for drop-in use: a list of `(kind, data)`

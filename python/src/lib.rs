@@ -10,6 +10,7 @@
 //! - `builder`: `Builder`;
 //! - `arrow`: `ArrowBatches`, record batches handed over through the Arrow C stream interface;
 //! - `capture`: `from_pcap` and its `CapturedSegment`, a capture's Arrow table;
+//! - `narrow`: the narrow layout of a batch of raw segments;
 //! - `batch`: many segments at once (as objects, or as Arrow columns), `dpkt_parse_opts`.
 
 use std::net::IpAddr;
@@ -23,6 +24,7 @@ mod builder;
 mod capture;
 mod errors;
 mod header;
+mod narrow;
 mod option;
 
 use tcpwire::ParseMode;

@@ -112,6 +112,7 @@ def parse_batch(
     mode: str = "lossless",
     batch_rows: int = 8_192,
     threads: int = 0,
+    layout: str = "full",
 ) -> Any:
     """Many raw TCP segments (header and payload each) decoded at once into a ``pyarrow.Table``,
     with no Python object made per segment: row ``i`` is segment ``i``, every header field and
@@ -138,6 +139,13 @@ def parse_batch(
     whole fixed header; malformed options are kept, as ``TcpSegment.parse_lossless`` keeps
     them). Fixed fields convert to numpy without copying: ``table.column("seq").to_numpy()``.
 
+    ``layout="narrow"`` keeps, of those columns, ``error``, the fixed header with the
+    ``flag_*`` columns (not the ``flags`` text), ``payload_len``, ``mss``, ``window_scale``,
+    ``sack_permitted``, ``tsval``, ``tsecr``, ``padding``, ``header_bytes`` and ``options``
+    with ``{kind, offset, length, raw, mptcp_subtype}`` per option: still every option's bytes
+    (lossless), the same names and types, several times cheaper to build (no MPTCP or other
+    typed option fields).
+
     The columns are built in Rust with the GIL released, in record batches of ``batch_rows``
     rows built on up to ``threads`` threads (0: every core the process may run on; 1: the
     calling thread only) and handed to pyarrow through the Arrow C stream interface, without a copy; for
@@ -152,11 +160,11 @@ def parse_batch(
     import pyarrow  # imported here: pyarrow is an optional dependency
 
     if offsets is None:
-        batches = _tcpwire.segment_list_batches(segments, mode, batch_rows, threads)
+        batches = _tcpwire.segment_list_batches(segments, mode, batch_rows, threads, layout)
     else:
         data = segments if isinstance(segments, bytes) else memoryview(segments).tobytes()
         raw = _offsets_bytes(offsets)
-        batches = _tcpwire.segment_batches(data, raw, mode, batch_rows, threads)
+        batches = _tcpwire.segment_batches(data, raw, mode, batch_rows, threads, layout)
     return pyarrow.table(batches)
 
 

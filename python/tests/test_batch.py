@@ -245,3 +245,40 @@ def test_bad_arguments():
         tcpwire.parse_batch([SYN], mode="loose")
     with pytest.raises(ValueError, match="batch_rows"):
         tcpwire.parse_batch([SYN], batch_rows=0)
+
+
+NARROW_OPTION_FIELDS = ["kind", "offset", "length", "raw", "mptcp_subtype"]
+
+
+def narrowed(full):
+    """The full layout's table projected to the narrow layout's columns and option fields."""
+    narrow = tcpwire.parse_batch([SYN], layout="narrow")
+    rows = []
+    for row in full.select(narrow.column_names).to_pylist():
+        if row["options"] is not None:
+            row["options"] = [{k: o[k] for k in NARROW_OPTION_FIELDS} for o in row["options"]]
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("mode", ["lossless", "strict"])
+def test_narrow_layout_is_a_projection_of_the_full_one(mode):
+    malformed = [SYN[:10], b"", SYN[:12] + bytes([0x60]) + SYN[13:20] + bytes([8, 0, 0, 0])]
+    segments = SEGMENTS + malformed
+    data, offsets = concat(segments)
+    full = tcpwire.parse_batch(data, offsets, mode=mode, batch_rows=999)
+    narrow = tcpwire.parse_batch(data, offsets, mode=mode, batch_rows=999, layout="narrow")
+    assert narrow.num_rows == len(segments)
+    full_types = dict(zip(full.column_names, full.schema.types))
+    for field in narrow.schema:
+        if field.name != "options":
+            assert field.type == full_types[field.name], field.name
+    assert narrow.column("error").null_count == full.column("error").null_count
+    assert narrow.to_pylist() == narrowed(full)
+    assert tcpwire.parse_batch(segments, mode=mode, layout="narrow", threads=2).equals(narrow)
+
+
+def test_narrow_empty_and_bad_layout():
+    assert tcpwire.parse_batch([], layout="narrow").num_rows == 0
+    with pytest.raises(ValueError, match="layout"):
+        tcpwire.parse_batch([SYN], layout="wide")
