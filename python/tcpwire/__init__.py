@@ -26,6 +26,7 @@ from ._tcpwire import (  # noqa: F401  (re-exported)
     AddAddr,
     AltChecksumData,
     AltChecksumRequest,
+    ArrowBatches,
     Builder,
     CaptureError,
     CaptureIterator,
@@ -81,7 +82,9 @@ from ._tcpwire import (  # noqa: F401  (re-exported)
     parse_many,
 )
 
-__all__ = [name for name in dir(_tcpwire) if not name.startswith("_")] + [
+# The extension's public names this module re-exports (its helpers, such as
+# `segment_batches`, stay in `tcpwire._tcpwire`), and the functions defined here.
+__all__ = [name for name in dir(_tcpwire) if not name.startswith("_") and name in globals()] + [
     "to_arrow",
     "parse_batch",
     "__version__",

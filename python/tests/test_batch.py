@@ -282,3 +282,14 @@ def test_narrow_empty_and_bad_layout():
     assert tcpwire.parse_batch([], layout="narrow").num_rows == 0
     with pytest.raises(ValueError, match="layout"):
         tcpwire.parse_batch([SYN], layout="wide")
+
+
+def test_star_import_and_arrow_batches():
+    namespace: Dict[str, Any] = {}
+    exec("from tcpwire import *", namespace)
+    assert "parse_batch" in namespace and "ArrowBatches" in namespace
+    batches = tcpwire._tcpwire.segment_list_batches([SYN] * 3, "lossless", 2, 1, "full")
+    assert isinstance(batches, tcpwire.ArrowBatches)
+    assert (batches.num_rows, len(batches)) == (3, 2)
+    # The Arrow C stream can be taken more than once (the batches are shared, not moved).
+    assert pyarrow.table(batches).equals(pyarrow.table(batches))
