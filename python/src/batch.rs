@@ -110,10 +110,16 @@ fn narrow_layout(layout: &str) -> PyResult<bool> {
     }
 }
 
-/// Reads a batch size: at least one row.
+/// The most rows a batch may have: a row adds at most 60 bytes to a binary column (a header,
+/// or its options), and a batch's binary columns have 32-bit offsets.
+const MAX_BATCH_ROWS: usize = 1 << 24;
+
+/// Reads a batch size: at least one row, at most [`MAX_BATCH_ROWS`].
 fn batch_rows(rows: usize) -> PyResult<usize> {
-    if rows == 0 {
-        return Err(PyValueError::new_err("batch_rows must be at least 1"));
+    if !(1..=MAX_BATCH_ROWS).contains(&rows) {
+        return Err(PyValueError::new_err(format!(
+            "batch_rows must be between 1 and {MAX_BATCH_ROWS}, not {rows}"
+        )));
     }
     Ok(rows)
 }

@@ -136,7 +136,7 @@ impl Bytes {
 
     fn push(&mut self, bytes: &[u8]) {
         self.values.extend_from_slice(bytes);
-        // A batch holds at most a few thousand headers of at most 60 bytes each.
+        // At most `batch::MAX_BATCH_ROWS` rows of at most 60 bytes each: within 32 bits.
         self.offsets
             .push(i32::try_from(self.values.len()).unwrap_or(i32::MAX));
     }

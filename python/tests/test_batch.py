@@ -243,8 +243,9 @@ def test_bad_arguments():
         tcpwire.parse_batch([SYN, "text"])
     with pytest.raises(ValueError, match="mode"):
         tcpwire.parse_batch([SYN], mode="loose")
-    with pytest.raises(ValueError, match="batch_rows"):
-        tcpwire.parse_batch([SYN], batch_rows=0)
+    for rows in (0, 2**24 + 1):
+        with pytest.raises(ValueError, match="batch_rows must be between 1 and 16777216"):
+            tcpwire.parse_batch([SYN], batch_rows=rows)
 
 
 NARROW_OPTION_FIELDS = ["kind", "offset", "length", "raw", "mptcp_subtype"]
