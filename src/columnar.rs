@@ -445,3 +445,86 @@ pub fn export_arrow_ipc<W: Write>(
     writer.finish()?;
     Ok(batches.summary().clone())
 }
+
+/// The columns of [`schema`] that describe a segment's capture (its file, frame, time, IP
+/// layer, checksum verdict and connection analysis) rather than the segment: a batch of raw
+/// segments has none of them.
+const CAPTURE_COLUMNS: [&str; 16] = [
+    "file",
+    "frame",
+    "timestamp",
+    "timestamp_nanos",
+    "ip_version",
+    "src",
+    "dst",
+    "truncated",
+    "checksum_verdict",
+    "mptcp_connection_id",
+    "mptcp_subflow_id",
+    "mptcp_dsn64",
+    "mptcp_data_ack64",
+    "mptcp_hmac_verdict",
+    "mptcp_dss_checksum_verdict",
+    "mptcp_events",
+];
+
+/// Raw TCP segments (each a header and its payload, as [`TcpHeader::parse_with`] takes them)
+/// as one record batch: row `i` is segment `i`, with the columns of [`schema`] that belong to
+/// the segment itself (every column but the capture's: `file`, `frame`, `timestamp`,
+/// `timestamp_nanos`, `ip_version`, `src`, `dst`, `truncated`, `checksum_verdict` and the
+/// `mptcp_*` analysis columns), in the same order and of the same types. A segment that does
+/// not parse in `mode` is an error row, as in a capture's table: `error` holds the reason and
+/// the header columns are null. `payload_len` is the segment's length after its header.
+///
+/// Every row's `header_bytes` is held in one Arrow buffer whose offsets are 32-bit: keep
+/// batches to millions of segments, not billions.
+///
+/// ```
+/// use tcpwire::columnar::segment_batch;
+/// let syn = tcpwire::from_hex(
+///     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
+/// ).unwrap();
+/// let batch = segment_batch([syn.as_slice(), &syn[..10]], tcpwire::ParseMode::Lossless);
+/// assert_eq!(batch.num_rows(), 2);
+/// assert_eq!(batch.column_by_name("error").unwrap().null_count(), 1);
+/// assert!(batch.column_by_name("src").is_none());
+/// ```
+pub fn segment_batch<'a>(
+    segments: impl IntoIterator<Item = &'a [u8]>,
+    mode: ParseMode,
+) -> RecordBatch {
+    let mut builder = BatchBuilder::new();
+    // Projected away below; `::` is the address whose text is cheapest to write.
+    let nowhere = std::net::IpAddr::from(std::net::Ipv6Addr::UNSPECIFIED);
+    for (i, bytes) in segments.into_iter().enumerate() {
+        let frame = i as u64 + 1;
+        match TcpHeader::parse_with(bytes, mode) {
+            Ok(header) => builder.push_segment(&SegmentRow {
+                file: "",
+                frame,
+                timestamp: (0, 0),
+                ip_version: 0,
+                src: nowhere,
+                dst: nowhere,
+                header: &header,
+                header_bytes: bytes,
+                payload_len: bytes.len().saturating_sub(header.header_len()),
+                truncated: false,
+                checksum_verdict: ChecksumVerdict::NotCheckable,
+            }),
+            Err(e @ Error::MalformedOption { .. }) => {
+                let message = format!("malformed option (strict parsing): {e}");
+                builder.push_error("", frame, None, &message);
+            }
+            Err(e) => builder.push_error("", frame, None, &format!("unusable TCP header: {e}")),
+        }
+    }
+    let batch = builder.finish();
+    let keep: Vec<usize> = (0..batch.num_columns())
+        .filter(|&i| !CAPTURE_COLUMNS.contains(&batch.schema_ref().field(i).name().as_str()))
+        .collect();
+    // The indices come from the batch itself, so projecting cannot fail.
+    batch
+        .project(&keep)
+        .unwrap_or_else(|e| panic!("tcpwire::columnar projects its own batch: {e}"))
+}
