@@ -511,6 +511,7 @@ pub fn segment_batch<'a>(
                 payload_len: bytes.len().saturating_sub(header.header_len()),
                 truncated: false,
                 checksum_verdict: ChecksumVerdict::NotCheckable,
+                mptcp: None,
             }),
             Err(e @ Error::MalformedOption { .. }) => {
                 let message = format!("malformed option (strict parsing): {e}");
