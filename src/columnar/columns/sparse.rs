@@ -244,4 +244,3 @@ pub(super) fn finish_bytes<T: arrow_array::types::ByteArrayType>(
     *builder = arrow_array::builder::GenericByteBuilder::with_capacity(items, bytes);
     Arc::new(array)
 }
-
