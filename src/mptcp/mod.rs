@@ -4,8 +4,10 @@
 //! bits included), and every layout is decided from the option's own bytes, never from the
 //! segment's flags or an earlier handshake: the Length byte picks the MP_CAPABLE, MP_JOIN and
 //! DSS forms, and the low nibble of byte 2 with the Length tells ADD_ADDR v0 from v1. Each
-//! subtype's nom parser (over the bytes after byte 2) and cookie-factory generator (writing the
-//! whole option) sit next to its type.
+//! subtype's parser (over the bytes after byte 2: nom combinators, or plain slice splits for the
+//! two subtypes on every MPTCP connection's hot path, DSS and MP_CAPABLE) and its writer (the
+//! whole option, straight into a buffer; the cookie-factory generators run it) sit next to its
+//! type.
 //!
 //! # Lengths and layouts
 //!

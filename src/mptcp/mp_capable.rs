@@ -1,12 +1,9 @@
 //! Subtype 0, MP_CAPABLE: version and algorithm negotiation, keys (RFC 6824, RFC 8684).
 
-use nom::combinator::cond;
-use nom::Parser;
 use serde::{Deserialize, Serialize};
 
 use crate::element::{check_bits, put, unencodable};
 use crate::error::{Error, LengthSet, MalformedReason};
-use crate::number::{array, be_u16, be_u8};
 
 use super::*;
 
@@ -210,27 +207,41 @@ impl MpCapable {
     }
 }
 
+/// Read with plain slice splits, as DSS is (see `dss.rs`): MP_CAPABLE opens every MPTCP
+/// connection and subflow, and its layout is fixed by the length alone.
+#[inline]
 fn parse_mp_capable(length: u8, version: u8, body: Body<'_>) -> Result<MpCapable, MalformedReason> {
     let allowed = mp_capable_lengths(version);
     check_length(length, allowed)?;
-    let parser = (
-        be_u8,
-        cond(length >= 12, array::<8>),
-        cond(length >= 20, array::<8>),
-        cond(length >= 22, be_u16),
-        cond(length >= 24, be_u16),
-    )
-        .map(
-            |(flags, sender_key, receiver_key, data_level_length, checksum)| MpCapable {
-                version,
-                flags: MpCapableFlags::from_byte(flags),
-                sender_key,
-                receiver_key,
-                data_level_length,
-                checksum,
-            },
-        );
-    whole(body, parser, length, allowed)
+    let bad = MalformedReason::BadLength { length, allowed };
+    let Some((&flags, mut rest)) = body.split_first() else {
+        return Err(bad);
+    };
+    let mut take_if = |present: bool, n: usize| -> Result<Option<&[u8]>, MalformedReason> {
+        if !present {
+            return Ok(None);
+        }
+        let (bytes, after) = rest.split_at_checked(n).ok_or(bad)?;
+        rest = after;
+        Ok(Some(bytes))
+    };
+    let key = |b: &[u8]| <[u8; 8]>::try_from(b).unwrap_or_default();
+    let word = |b: &[u8]| u16::from_be_bytes(<[u8; 2]>::try_from(b).unwrap_or_default());
+    let sender_key = take_if(length >= 12, 8)?.map(key);
+    let receiver_key = take_if(length >= 20, 8)?.map(key);
+    let data_level_length = take_if(length >= 22, 2)?.map(word);
+    let checksum = take_if(length >= 24, 2)?.map(word);
+    if !rest.is_empty() {
+        return Err(bad);
+    }
+    Ok(MpCapable {
+        version,
+        flags: MpCapableFlags::from_byte(flags),
+        sender_key,
+        receiver_key,
+        data_level_length,
+        checksum,
+    })
 }
 
 impl Subtype for MpCapable {
