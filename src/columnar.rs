@@ -36,7 +36,7 @@
 //! | `timestamp_nanos` | uint32 | the nanoseconds within the second (exact) |
 //! | `error` | utf8 | set on error rows (a header that cannot be given, an unreadable record); every header column is then null |
 //! | `ip_version`, `src`, `dst` | uint8, utf8, utf8 | the IP layer carrying the segment |
-//! | `src_port` … `urgent_pointer` | | the fixed header as sent: `src_port`, `dst_port`, `seq`, `ack`, `data_offset`, `reserved`, `window`, `checksum`, `urgent_pointer` |
+//! | `src_port` … `urgent_pointer` | | the fixed header as sent: `src_port`, `dst_port`, `seq`, `ack_number`, `data_offset`, `reserved`, `window`, `checksum`, `urgent_pointer` |
 //! | `flags` | utf8 | the flags as `tcpwire stats` names them (`SYN\|ACK`; `-` for none) |
 //! | `flag_syn` … `flag_ae` | bool | one column per flag |
 //! | `payload_len`, `truncated`, `checksum_verdict` | uint32, bool, utf8 | as in `tcpwire pcap` (`checksum_verdict` is its `"checksum"`: `ok`, `offload`, `zero`, `bad` or `not_checkable`) |

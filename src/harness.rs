@@ -229,7 +229,7 @@ pub(crate) fn locate(header: &TcpHeader, offset: usize) -> Location {
         (2, "src_port"),
         (4, "dst_port"),
         (8, "seq"),
-        (12, "ack"),
+        (12, "ack_number"),
         (13, "data_offset/reserved/ae"),
         (14, "flags"),
         (16, "window"),

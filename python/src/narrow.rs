@@ -22,7 +22,7 @@ const COLUMNS: [&str; 28] = [
     "src_port",
     "dst_port",
     "seq",
-    "ack",
+    "ack_number",
     "data_offset",
     "reserved",
     "flag_syn",

@@ -94,7 +94,7 @@ def check_row(row: Dict[str, Any], data: bytes) -> None:
     for name in ["src_port", "dst_port", "seq", "data_offset", "reserved", "window", "checksum",
                  "urgent_pointer"]:
         assert row[name] == h[name], name
-    assert row["ack"] == h["ack_number"]
+    assert row["ack_number"] == h["ack_number"]
     assert [row["flag_" + f] for f in FLAGS] == [h["flags"][f] for f in FLAGS]
     assert row["flags"] == str(seg.header.flags)
     assert row["payload_len"] == len(seg.payload)

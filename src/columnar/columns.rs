@@ -141,7 +141,7 @@ pub fn schema() -> SchemaRef {
         n("src_port", DataType::UInt16),
         n("dst_port", DataType::UInt16),
         n("seq", DataType::UInt32),
-        n("ack", DataType::UInt32),
+        n("ack_number", DataType::UInt32),
         n("data_offset", u8_t()),
         n("reserved", u8_t()),
         n("flags", DataType::Utf8),

@@ -33,7 +33,7 @@ const COLUMNS: [&str; 24] = [
     "src_port",
     "dst_port",
     "seq",
-    "ack",
+    "ack_number",
     "data_offset",
     "reserved",
     "flag_syn",
@@ -112,7 +112,7 @@ pub fn headers_of_batch(batch: &RecordBatch) -> Result<Vec<HeaderRow>, ColumnarE
     ];
     let (seq, ack) = (
         primitive::<UInt32Type>(batch, "seq")?,
-        primitive::<UInt32Type>(batch, "ack")?,
+        primitive::<UInt32Type>(batch, "ack_number")?,
     );
     let data_offset = primitive::<UInt8Type>(batch, "data_offset")?;
     let reserved = primitive::<UInt8Type>(batch, "reserved")?;
@@ -174,7 +174,7 @@ pub fn headers_of_batch(batch: &RecordBatch) -> Result<Vec<HeaderRow>, ColumnarE
             src_port: get!(ports[0], "src_port"),
             dst_port: get!(ports[1], "dst_port"),
             seq: get!(seq, "seq"),
-            ack_number: get!(ack, "ack"),
+            ack_number: get!(ack, "ack_number"),
             data_offset: get!(data_offset, "data_offset"),
             reserved: get!(reserved, "reserved"),
             flags: Flags::EMPTY,
