@@ -31,7 +31,7 @@ fn parse_many<'py>(
     for item in segments.try_iter()? {
         let item = item?;
         let bytes = item.cast::<PyBytes>()?;
-        match PyTcpSegment::from_bytes(py, bytes.as_bytes(), mode) {
+        match PyTcpSegment::from_bytes(py, bytes, mode) {
             Ok(segment) => out.append(Bound::new(py, segment)?)?,
             Err(_) => out.append(py.None())?,
         }

@@ -55,7 +55,7 @@ impl PyBuilder {
             Some(value) => {
                 if let Ok(header) = value.cast::<PyTcpHeader>() {
                     TcpSegmentBuilder::from(TcpSegment {
-                        header: header.get().header.clone(),
+                        header: header.get().header().clone(),
                         payload: Vec::new(),
                     })
                 } else {
@@ -64,7 +64,7 @@ impl PyBuilder {
                     let header = header.cast::<PyTcpHeader>()?;
                     let payload = segment.getattr("payload")?;
                     TcpSegmentBuilder::from(TcpSegment {
-                        header: header.get().header.clone(),
+                        header: header.get().header().clone(),
                         payload: payload.cast::<PyBytes>()?.as_bytes().to_vec(),
                     })
                 }

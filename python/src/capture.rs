@@ -112,7 +112,7 @@ impl PyCapturedSegment {
         d.set_item("ip_version", self.ip_version)?;
         d.set_item("src", self.src.to_string())?;
         d.set_item("dst", self.dst.to_string())?;
-        d.set_item("header", pythonize(py, &self.header.get().header)?)?;
+        d.set_item("header", pythonize(py, self.header.get().header())?)?;
         d.set_item("payload_len", self.payload_len)?;
         d.set_item("truncated", self.truncated)?;
         d.set_item("checksum", self.checksum_verdict)?;
@@ -131,7 +131,7 @@ impl PyCapturedSegment {
             self.frame,
             self.src,
             self.dst,
-            self.header.get().header,
+            self.header.get().header(),
             self.checksum_verdict
         )
     }

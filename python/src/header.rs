@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use pythonize::{depythonize, pythonize};
 
-use tcpwire::{Flags, ParseMode, TcpHeader, TcpSegment};
+use tcpwire::{Flags, ParseMode, TcpHeader, TcpHeaderView, TcpSegment};
 
 use crate::errors::{encode_error, parse_error};
 use crate::option::wrap_option;
@@ -159,40 +159,111 @@ impl PyFlags {
 /// (443, 50000, True, ())
 #[pyclass(frozen, module = "tcpwire", name = "TcpHeader")]
 pub struct PyTcpHeader {
-    pub(crate) header: TcpHeader,
+    /// The header's bytes, for a header parsed from them: the fixed fields and the options are
+    /// read from these, so parsing builds no owned value (about 600 bytes, copied as it moves).
+    wire: Option<WireHeader>,
+    /// The owned header: given to a header made from a value; made from `wire` on first use.
+    value: OnceLock<Box<TcpHeader>>,
     options: OnceLock<Py<PyTuple>>,
 }
 
+/// A parsed header's bytes (a header is at most 60).
+struct WireHeader {
+    bytes: [u8; 60],
+    len: usize,
+}
+
+/// A fixed field: read from the wire bytes when the header has them, else from the value.
+macro_rules! fixed_field {
+    ($this:ident, $field:ident) => {
+        match $this.view() {
+            Some(view) => view.$field(),
+            None => $this.header().$field,
+        }
+    };
+}
+
 impl PyTcpHeader {
+    /// A header made from a value (a builder, a record, a capture).
     pub(crate) fn new(header: TcpHeader) -> Self {
         PyTcpHeader {
-            header,
+            wire: None,
+            value: OnceLock::from(Box::new(header)),
             options: OnceLock::new(),
         }
+    }
+
+    /// Parses the header at the start of `data` in `mode`; returns it and the bytes after it.
+    ///
+    /// Lossless parsing only checks the fixed header; strict parsing also checks that no option
+    /// is malformed, and when one is, the error is the strict parser's (the first malformed
+    /// option, as the view finds it).
+    pub(crate) fn parse_wire<'d>(
+        py: Python<'_>,
+        data: &'d [u8],
+        mode: ParseMode,
+    ) -> PyResult<(Self, &'d [u8])> {
+        let (view, rest) = TcpHeaderView::parse_prefix(data).map_err(|e| parse_error(py, &e))?;
+        if mode == ParseMode::Strict && view.has_malformed() {
+            return match TcpHeader::parse_with(data, ParseMode::Strict) {
+                Err(e) => Err(parse_error(py, &e)),
+                Ok(header) => Ok((Self::new(header), rest)),
+            };
+        }
+        let mut bytes = [0u8; 60];
+        let len = view.header_len();
+        match (bytes.get_mut(..len), data.get(..len)) {
+            (Some(to), Some(from)) => to.copy_from_slice(from),
+            // A view's header lies within its input and is at most 60 bytes.
+            _ => return Ok((Self::new(view.to_owned()), rest)),
+        }
+        let header = PyTcpHeader {
+            wire: Some(WireHeader { bytes, len }),
+            value: OnceLock::new(),
+            options: OnceLock::new(),
+        };
+        Ok((header, rest))
+    }
+
+    /// The view of the wire bytes, for a parsed header.
+    fn view(&self) -> Option<TcpHeaderView<'_>> {
+        let wire = self.wire.as_ref()?;
+        TcpHeaderView::parse(wire.bytes.get(..wire.len)?).ok()
+    }
+
+    /// The owned header (made on first use for a parsed header: equal to what the lossless
+    /// parser gives, and so to the strict parser's value for a header that passed it).
+    pub(crate) fn header(&self) -> &TcpHeader {
+        self.value.get_or_init(|| {
+            Box::new(match self.view() {
+                Some(view) => view.to_owned(),
+                // Not reached: a header without wire bytes is given its value when made.
+                None => TcpHeader::default(),
+            })
+        })
     }
 }
 
 #[pymethods]
 impl PyTcpHeader {
-    /// Parses a header (strict); bytes after the header are not allowed.
+    /// Parses a header (strict); bytes after the header are ignored (`parse_prefix` returns
+    /// them).
     #[staticmethod]
     fn parse(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
-        Self::parse_with(py, data, "strict")
+        Self::parse_wire(py, data, ParseMode::Strict).map(|(header, _)| header)
     }
 
     /// Parses a header, keeping malformed options as `Malformed`.
     #[staticmethod]
     fn parse_lossless(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
-        Self::parse_with(py, data, "lossless")
+        Self::parse_wire(py, data, ParseMode::Lossless).map(|(header, _)| header)
     }
 
     /// Parses a header in `mode` (`"strict"` or `"lossless"`).
     #[staticmethod]
     #[pyo3(signature = (data, mode = "strict"))]
     fn parse_with(py: Python<'_>, data: &[u8], mode: &str) -> PyResult<Self> {
-        TcpHeader::parse_with(data, parse_mode(mode)?)
-            .map(Self::new)
-            .map_err(|e| parse_error(py, &e))
+        Self::parse_wire(py, data, parse_mode(mode)?).map(|(header, _)| header)
     }
 
     /// Parses the header at the start of `data`; returns it and the bytes after it.
@@ -203,9 +274,8 @@ impl PyTcpHeader {
         data: &[u8],
         mode: &str,
     ) -> PyResult<(Self, Bound<'py, PyBytes>)> {
-        let (header, rest) =
-            TcpHeader::parse_prefix(data, parse_mode(mode)?).map_err(|e| parse_error(py, &e))?;
-        Ok((Self::new(header), PyBytes::new(py, rest)))
+        let (header, rest) = Self::parse_wire(py, data, parse_mode(mode)?)?;
+        Ok((header, PyBytes::new(py, rest)))
     }
 
     /// The header a JSON record describes (the form `to_dict` gives).
@@ -219,59 +289,62 @@ impl PyTcpHeader {
     /// Source port.
     #[getter]
     fn src_port(&self) -> u16 {
-        self.header.src_port
+        fixed_field!(self, src_port)
     }
     /// Destination port.
     #[getter]
     fn dst_port(&self) -> u16 {
-        self.header.dst_port
+        fixed_field!(self, dst_port)
     }
     /// Sequence number.
     #[getter]
     fn seq(&self) -> u32 {
-        self.header.seq
+        fixed_field!(self, seq)
     }
     /// Acknowledgment number (as sent, whether or not ACK is set).
     #[getter]
     fn ack_number(&self) -> u32 {
-        self.header.ack_number
+        fixed_field!(self, ack_number)
     }
     /// The raw 4-bit data offset, in 32-bit words.
     #[getter]
     fn data_offset(&self) -> u8 {
-        self.header.data_offset
+        fixed_field!(self, data_offset)
     }
     /// The 3 reserved bits, as sent.
     #[getter]
     fn reserved(&self) -> u8 {
-        self.header.reserved
+        fixed_field!(self, reserved)
     }
     /// The control flags.
     #[getter]
     fn flags(&self) -> PyFlags {
         PyFlags {
-            flags: self.header.flags,
+            flags: fixed_field!(self, flags),
         }
     }
     /// Window.
     #[getter]
     fn window(&self) -> u16 {
-        self.header.window
+        fixed_field!(self, window)
     }
     /// Checksum, as sent.
     #[getter]
     fn checksum(&self) -> u16 {
-        self.header.checksum
+        fixed_field!(self, checksum)
     }
     /// Urgent pointer (as sent, whether or not URG is set).
     #[getter]
     fn urgent_pointer(&self) -> u16 {
-        self.header.urgent_pointer
+        fixed_field!(self, urgent_pointer)
     }
     /// The bytes after an EOL up to the end of the header.
     #[getter]
     fn padding<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.header.padding.as_slice())
+        match self.view() {
+            Some(view) => PyBytes::new(py, view.padding()),
+            None => PyBytes::new(py, self.header().padding.as_slice()),
+        }
     }
 
     /// The options in wire order, each an instance of its kind's class (a tuple, built once).
@@ -280,10 +353,18 @@ impl PyTcpHeader {
         if let Some(options) = self.options.get() {
             return Ok(options.bind(py).clone());
         }
-        let mut items = Vec::with_capacity(self.header.options.len());
-        for option in &self.header.options {
-            items.push(wrap_option(py, option.clone())?);
-        }
+        let items = match self.view() {
+            Some(view) => view
+                .options()
+                .map(|option| wrap_option(py, option.to_owned()))
+                .collect::<PyResult<Vec<_>>>()?,
+            None => self
+                .header()
+                .options
+                .iter()
+                .map(|option| wrap_option(py, option.clone()))
+                .collect::<PyResult<Vec<_>>>()?,
+        };
         let tuple = PyTuple::new(py, items)?.unbind();
         Ok(self.options.get_or_init(|| tuple).bind(py).clone())
     }
@@ -291,50 +372,56 @@ impl PyTcpHeader {
     /// Header length in bytes (data offset × 4).
     #[getter]
     fn header_len(&self) -> usize {
-        self.header.header_len()
+        match self.view() {
+            Some(view) => view.header_len(),
+            None => self.header().header_len(),
+        }
     }
 
     /// Whether any option was kept as malformed.
     #[getter]
     fn has_malformed(&self) -> bool {
-        self.header.has_malformed()
+        match self.view() {
+            Some(view) => view.has_malformed(),
+            None => self.header().has_malformed(),
+        }
     }
 
     /// The MSS option's value, if present.
     #[getter]
     fn mss(&self) -> Option<u16> {
-        self.header.mss()
+        self.header().mss()
     }
     /// The window scale shift, if present.
     #[getter]
     fn window_scale(&self) -> Option<u8> {
-        self.header.window_scale()
+        self.header().window_scale()
     }
     /// Whether SACK Permitted is present.
     #[getter]
     fn sack_permitted(&self) -> bool {
-        self.header.sack_permitted()
+        self.header().sack_permitted()
     }
     /// `(tsval, tsecr)` of the timestamps option, if present.
     #[getter]
     fn timestamps(&self) -> Option<(u32, u32)> {
-        self.header.timestamps()
+        self.header().timestamps()
     }
 
     /// Raises `EncodeError` unless the header writes back exactly.
     fn validate(&self) -> PyResult<()> {
-        self.header.validate().map_err(|e| encode_error(&e))
+        self.header().validate().map_err(|e| encode_error(&e))
     }
 
     /// The header's wire bytes.
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self.header.to_bytes().map_err(|e| encode_error(&e))?;
+        let bytes = self.header().to_bytes().map_err(|e| encode_error(&e))?;
         Ok(PyBytes::new(py, &bytes))
     }
 
     /// The header as the crate's JSON form (`tcpwire pcap`'s `"header"`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(pythonize(py, &self.header)?)
+        Ok(pythonize(py, &self.header())?)
     }
 
     /// The checksum this header and `payload` should carry between `src` and `dst` (str or
@@ -346,7 +433,7 @@ impl PyTcpHeader {
         dst: &Bound<'_, PyAny>,
         payload: &[u8],
     ) -> PyResult<u16> {
-        self.header
+        self.header()
             .checksum_for(ip_address(src)?, ip_address(dst)?, payload)
             .map_err(|e| encode_error(&e))
     }
@@ -359,29 +446,29 @@ impl PyTcpHeader {
         dst: &Bound<'_, PyAny>,
         payload: &[u8],
     ) -> PyResult<bool> {
-        self.header
+        self.header()
             .verify_checksum(ip_address(src)?, ip_address(dst)?, payload)
             .map_err(|e| encode_error(&e))
     }
 
     fn __repr__(&self) -> String {
-        format!("<TcpHeader {}>", self.header)
+        format!("<TcpHeader {}>", self.header())
     }
 
     fn __str__(&self) -> String {
-        self.header.to_string()
+        self.header().to_string()
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         match other.cast::<PyTcpHeader>() {
-            Ok(other) => self.header == other.get().header,
+            Ok(other) => self.header() == other.get().header(),
             Err(_) => false,
         }
     }
 
     fn __hash__(&self) -> u64 {
         let mut hasher = DefaultHasher::new();
-        self.header.hash(&mut hasher);
+        self.header().hash(&mut hasher);
         hasher.finish()
     }
 }
@@ -394,28 +481,61 @@ impl PyTcpHeader {
 #[pyclass(frozen, module = "tcpwire", name = "TcpSegment")]
 pub struct PyTcpSegment {
     header: Py<PyTcpHeader>,
-    payload: Py<PyBytes>,
+    payload: Payload,
+}
+
+/// A segment's payload: its own bytes object, or, for a parsed segment, the part of the
+/// parsed bytes after the header, made into a bytes object when first asked for (copying a
+/// payload that is never read was a third of a parse's cost).
+enum Payload {
+    Bytes(Py<PyBytes>),
+    Parsed {
+        input: Py<PyBytes>,
+        start: usize,
+        object: OnceLock<Py<PyBytes>>,
+    },
 }
 
 impl PyTcpSegment {
-    /// Parses a segment into its Python object.
-    pub(crate) fn from_bytes(py: Python<'_>, data: &[u8], mode: ParseMode) -> PyResult<Self> {
-        let (header, payload) =
-            TcpHeader::parse_prefix(data, mode).map_err(|e| parse_error(py, &e))?;
-        Self::from_parts(py, header, payload)
+    /// Parses a segment into its Python object; the payload stays in `data` until read.
+    pub(crate) fn from_bytes(
+        py: Python<'_>,
+        data: &Bound<'_, PyBytes>,
+        mode: ParseMode,
+    ) -> PyResult<Self> {
+        let bytes = data.as_bytes();
+        let (header, payload) = PyTcpHeader::parse_wire(py, bytes, mode)?;
+        Ok(PyTcpSegment {
+            header: Py::new(py, header)?,
+            payload: Payload::Parsed {
+                input: data.clone().unbind(),
+                start: bytes.len().saturating_sub(payload.len()),
+                object: OnceLock::new(),
+            },
+        })
     }
 
     pub(crate) fn from_parts(py: Python<'_>, header: TcpHeader, payload: &[u8]) -> PyResult<Self> {
         Ok(PyTcpSegment {
             header: Py::new(py, PyTcpHeader::new(header))?,
-            payload: PyBytes::new(py, payload).unbind(),
+            payload: Payload::Bytes(PyBytes::new(py, payload).unbind()),
         })
+    }
+
+    /// The payload's bytes.
+    fn payload_bytes<'a>(&'a self, py: Python<'_>) -> &'a [u8] {
+        match &self.payload {
+            Payload::Bytes(bytes) => bytes.as_bytes(py),
+            Payload::Parsed { input, start, .. } => {
+                input.as_bytes(py).get(*start..).unwrap_or_default()
+            }
+        }
     }
 
     fn segment(&self, py: Python<'_>) -> TcpSegment {
         TcpSegment {
-            header: self.header.get().header.clone(),
-            payload: self.payload.bind(py).as_bytes().to_vec(),
+            header: self.header.get().header().clone(),
+            payload: self.payload_bytes(py).to_vec(),
         }
     }
 }
@@ -428,27 +548,27 @@ impl PyTcpSegment {
     fn new(py: Python<'_>, header: Py<PyTcpHeader>, payload: Option<Bound<'_, PyBytes>>) -> Self {
         PyTcpSegment {
             header,
-            payload: payload.unwrap_or_else(|| PyBytes::new(py, b"")).unbind(),
+            payload: Payload::Bytes(payload.unwrap_or_else(|| PyBytes::new(py, b"")).unbind()),
         }
     }
 
     /// Parses a segment (strict: a malformed option raises `ParseError` naming kind and offset).
     #[staticmethod]
-    fn parse(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn parse(py: Python<'_>, data: &Bound<'_, PyBytes>) -> PyResult<Self> {
         Self::from_bytes(py, data, ParseMode::Strict)
     }
 
     /// Parses a segment, keeping malformed options as `Malformed` (`to_bytes()` then gives back
     /// exactly the input).
     #[staticmethod]
-    fn parse_lossless(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn parse_lossless(py: Python<'_>, data: &Bound<'_, PyBytes>) -> PyResult<Self> {
         Self::from_bytes(py, data, ParseMode::Lossless)
     }
 
     /// Parses a segment in `mode` (`"strict"` or `"lossless"`).
     #[staticmethod]
     #[pyo3(signature = (data, mode = "strict"))]
-    fn parse_with(py: Python<'_>, data: &[u8], mode: &str) -> PyResult<Self> {
+    fn parse_with(py: Python<'_>, data: &Bound<'_, PyBytes>, mode: &str) -> PyResult<Self> {
         Self::from_bytes(py, data, parse_mode(mode)?)
     }
 
@@ -469,7 +589,12 @@ impl PyTcpSegment {
     /// The bytes after the header.
     #[getter]
     fn payload(&self, py: Python<'_>) -> Py<PyBytes> {
-        self.payload.clone_ref(py)
+        match &self.payload {
+            Payload::Bytes(bytes) => bytes.clone_ref(py),
+            Payload::Parsed { object, .. } => object
+                .get_or_init(|| PyBytes::new(py, self.payload_bytes(py)).unbind())
+                .clone_ref(py),
+        }
     }
 
     /// The segment's wire bytes.
@@ -477,10 +602,10 @@ impl PyTcpSegment {
         let mut bytes = self
             .header
             .get()
-            .header
+            .header()
             .to_bytes()
             .map_err(|e| encode_error(&e))?;
-        bytes.extend_from_slice(self.payload.bind(py).as_bytes());
+        bytes.extend_from_slice(self.payload_bytes(py));
         Ok(PyBytes::new(py, &bytes))
     }
 
@@ -494,12 +619,8 @@ impl PyTcpSegment {
         let py = src.py();
         self.header
             .get()
-            .header
-            .checksum_for(
-                ip_address(src)?,
-                ip_address(dst)?,
-                self.payload.bind(py).as_bytes(),
-            )
+            .header()
+            .checksum_for(ip_address(src)?, ip_address(dst)?, self.payload_bytes(py))
             .map_err(|e| encode_error(&e))
     }
 
@@ -508,17 +629,13 @@ impl PyTcpSegment {
         let py = src.py();
         self.header
             .get()
-            .header
-            .verify_checksum(
-                ip_address(src)?,
-                ip_address(dst)?,
-                self.payload.bind(py).as_bytes(),
-            )
+            .header()
+            .verify_checksum(ip_address(src)?, ip_address(dst)?, self.payload_bytes(py))
             .map_err(|e| encode_error(&e))
     }
 
     fn __len__(&self, py: Python<'_>) -> usize {
-        self.header.get().header.header_len() + self.payload.bind(py).as_bytes().len()
+        self.header.get().header().header_len() + self.payload_bytes(py).len()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -533,8 +650,8 @@ impl PyTcpSegment {
         match other.cast::<PyTcpSegment>() {
             Ok(other) => {
                 let other = other.get();
-                self.header.get().header == other.header.get().header
-                    && self.payload.bind(py).as_bytes() == other.payload.bind(py).as_bytes()
+                self.header.get().header() == other.header.get().header()
+                    && self.payload_bytes(py) == other.payload_bytes(py)
             }
             Err(_) => false,
         }
@@ -542,8 +659,8 @@ impl PyTcpSegment {
 
     fn __hash__(&self, py: Python<'_>) -> u64 {
         let mut hasher = DefaultHasher::new();
-        self.header.get().header.hash(&mut hasher);
-        self.payload.bind(py).as_bytes().hash(&mut hasher);
+        self.header.get().header().hash(&mut hasher);
+        self.payload_bytes(py).hash(&mut hasher);
         hasher.finish()
     }
 }
@@ -574,7 +691,7 @@ fn checksum_verify(
 /// Parses a segment: `TcpSegment.parse_with(data, mode)`.
 #[pyfunction]
 #[pyo3(signature = (data, mode = "strict"))]
-fn parse(py: Python<'_>, data: &[u8], mode: &str) -> PyResult<PyTcpSegment> {
+fn parse(py: Python<'_>, data: &Bound<'_, PyBytes>, mode: &str) -> PyResult<PyTcpSegment> {
     PyTcpSegment::from_bytes(py, data, parse_mode(mode)?)
 }
 

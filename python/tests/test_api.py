@@ -164,3 +164,32 @@ def test_capture_errors():
         tcpwire.from_pcap(__file__)
     with pytest.raises(ValueError):
         tcpwire.from_pcap(str(CORPUS[0]), errors="ignore")
+
+
+def test_field_less_options_are_shared_and_frozen():
+    """EOL, NOP, SACK-permitted and POC-permitted have no fields: one shared object each."""
+    a, b = tcpwire.TcpSegment.parse(SYN), tcpwire.TcpSegment.parse(SYN)
+    assert a.header.options[3] is b.header.options[3]  # NOP
+    assert a.header.options[1] is b.header.options[1]  # SACK permitted
+    assert a.header.options[3] == tcpwire.Nop() and hash(a.header.options[3]) == hash(tcpwire.Nop())
+    with pytest.raises(AttributeError):
+        a.header.options[3].kind = 2
+    assert tcpwire.TcpOption.parse(b"\x00") is tcpwire.TcpOption.parse(b"\x00")
+    assert tcpwire.TcpOption.parse(b"\x09\x02").to_dict() == {"kind": 9, "type": "poc_permitted"}
+
+
+def test_payload_is_the_bytes_after_the_header():
+    data = SYN + b"GET / HTTP/1.1\r\n"
+    seg = tcpwire.TcpSegment.parse(data)
+    assert seg.payload == b"GET / HTTP/1.1\r\n" and seg.payload is seg.payload
+    assert len(seg) == len(data) and seg.to_bytes() == data
+    assert seg == tcpwire.TcpSegment(seg.header, b"GET / HTTP/1.1\r\n")
+    assert hash(seg) == hash(tcpwire.TcpSegment(seg.header, b"GET / HTTP/1.1\r\n"))
+    assert tcpwire.TcpSegment.parse(SYN).payload == b""
+
+    class Frame(bytes):
+        pass
+
+    assert tcpwire.TcpSegment.parse(Frame(data)).payload == b"GET / HTTP/1.1\r\n"
+    with pytest.raises(TypeError):
+        tcpwire.TcpSegment.parse(bytearray(data))

@@ -71,6 +71,36 @@ def test_lossless_round_trip_and_strict_errors(path):
             assert tcpwire.TcpSegment.parse(data) == lossless
 
 
+HEADER_FIELDS = [
+    "src_port", "dst_port", "seq", "ack_number", "data_offset", "reserved", "window", "checksum",
+    "urgent_pointer", "padding", "header_len", "has_malformed", "mss", "window_scale",
+    "sack_permitted", "timestamps",
+]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_parsed_header_equals_captured_value(path):
+    """A parsed header reads its fields from its bytes; a captured one holds the Rust value made
+    by the owned parser: every attribute, the options, the dict, equality and hash agree."""
+    for seg in tcpwire.from_pcap(str(path)):
+        for mode in ("lossless", "strict"):
+            try:
+                parsed = tcpwire.TcpSegment.parse_with(seg.segment_bytes, mode)
+            except tcpwire.ParseError:
+                assert mode == "strict" and seg.header.has_malformed
+                continue
+            header = parsed.header
+            for field in HEADER_FIELDS:
+                assert getattr(header, field) == getattr(seg.header, field), (seg.frame, field)
+            assert header.flags == seg.header.flags
+            assert header.options == seg.header.options
+            assert [o.to_dict() for o in header.options] == [o.to_dict() for o in seg.header.options]
+            assert header.to_dict() == seg.header.to_dict()
+            assert header == seg.header and hash(header) == hash(seg.header)
+            assert parsed.payload == seg.payload
+            assert str(header) == str(seg.header) and repr(header) == repr(seg.header)
+
+
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_strict_error_lines_name_kind_and_offset(path):
     """The strict error lines of the binary carry the same kind and offset as ParseError."""
