@@ -5,6 +5,7 @@
 //!
 //! Layout, each layer using only those above it in this list:
 //! - `errors`: the exceptions and the conversion of tcpwire's errors;
+//! - `field`: one field of an option's serde record, picked without building the record;
 //! - `option`: `TcpOption` and one class per option kind and MPTCP subtype;
 //! - `header`: `Flags`, `TcpHeader`, `TcpSegment`;
 //! - `builder`: `Builder`;
@@ -23,6 +24,7 @@ mod batch;
 mod builder;
 mod capture;
 mod errors;
+mod field;
 mod header;
 mod narrow;
 mod option;

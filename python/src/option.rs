@@ -21,6 +21,7 @@ use pythonize::{depythonize, pythonize};
 use tcpwire::{MptcpOption, TcpOption};
 
 use crate::errors::{encode_error, parse_error};
+use crate::field::pick;
 use crate::parse_mode;
 
 /// Record fields holding bytes (hex text in the JSON form).
@@ -114,6 +115,28 @@ fn typed_field<'py>(
         }
     }
     Ok(value)
+}
+
+/// The record field `name` of an option object, as its attribute: picked alone from the record
+/// (or read from the record's dict when `to_dict` or `repr` built it already).
+fn field<'py>(slf: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    let this = slf.cast::<PyTcpOption>()?.get();
+    let value = match this.record.get() {
+        Some(record) => record.bind(py).get_item(name)?,
+        None => match pick(py, &this.option, name) {
+            Ok(value) => value,
+            // A form that is not a record: read the dict, which any form makes.
+            Err(_) => this.record(py)?.bind(py).get_item(name)?,
+        },
+    };
+    match value {
+        Some(value) => typed_field(py, name, value),
+        None => Err(PyAttributeError::new_err(format!(
+            "{} has no field {name:?}",
+            slf.get_type().qualname()?
+        ))),
+    }
 }
 
 /// Builds an option from constructor keywords: the record with `"type"` (and `"mptcp"`) set
@@ -223,20 +246,12 @@ impl PyTcpOption {
         wrap_option(py, option)
     }
 
+    /// Any record field without a getter of its own (`type`, `mptcp`).
     fn __getattr__<'py>(
         slf: &Bound<'py, Self>,
         name: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let record = slf.get().record(py)?.bind(py);
-        match record.get_item(name)? {
-            Some(value) => typed_field(py, &name.to_cow()?, value),
-            None => Err(PyAttributeError::new_err(format!(
-                "{} has no field {:?}",
-                slf.get_type().qualname()?,
-                name.to_cow()?
-            ))),
-        }
+        field(slf.as_any(), &name.to_cow()?)
     }
 
     /// `Mss(mss=1460)`: the class and the record's fields, as the constructor takes them.
@@ -293,6 +308,12 @@ pub struct PyMptcp;
 
 #[pymethods]
 impl PyMptcp {
+    /// The record field `reserved` (the subtypes with reserved bits).
+    #[getter]
+    fn reserved<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        field(slf.as_any(), "reserved")
+    }
+
     /// The MPTCP subtype (the high nibble of the byte after the length).
     #[getter]
     fn subtype(slf: PyRef<'_, Self>) -> u8 {
@@ -305,7 +326,7 @@ impl PyMptcp {
 
 /// Defines one class per option kind, extending `TcpOption`, constructed from keyword fields.
 macro_rules! option_classes {
-    ($( $(#[$doc:meta])* $rust:ident = $variant:pat => $py:literal, $name:literal; )*) => {
+    ($( $(#[$doc:meta])* $rust:ident = $variant:pat => $py:literal, $name:literal [$($field:ident),*]; )*) => {
         $(
             $(#[$doc])*
             #[pyclass(extends = PyTcpOption, frozen, module = "tcpwire", name = $py)]
@@ -327,6 +348,14 @@ macro_rules! option_classes {
                     }
                     Ok(PyClassInitializer::from(PyTcpOption::new(option)).add_subclass($rust))
                 }
+
+                $(
+                    #[doc = concat!("The record field `", stringify!($field), "`.")]
+                    #[getter]
+                    fn $field<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                        field(slf.as_any(), stringify!($field))
+                    }
+                )*
             }
         )*
 
@@ -352,7 +381,7 @@ macro_rules! option_classes {
 
 /// Defines one class per MPTCP subtype, extending `Mptcp`.
 macro_rules! mptcp_classes {
-    ($( $(#[$doc:meta])* $rust:ident = $variant:pat => $py:literal, $name:literal; )*) => {
+    ($( $(#[$doc:meta])* $rust:ident = $variant:pat => $py:literal, $name:literal [$($field:ident),*]; )*) => {
         $(
             $(#[$doc])*
             #[pyclass(extends = PyMptcp, frozen, module = "tcpwire", name = $py)]
@@ -377,6 +406,14 @@ macro_rules! mptcp_classes {
                         .add_subclass(PyMptcp)
                         .add_subclass($rust))
                 }
+
+                $(
+                    #[doc = concat!("The record field `", stringify!($field), "`.")]
+                    #[getter]
+                    fn $field<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                        field(slf.as_any(), stringify!($field))
+                    }
+                )*
             }
         )*
 
@@ -405,91 +442,91 @@ macro_rules! mptcp_classes {
 
 option_classes! {
     /// Kind 0, End of Option List (RFC 9293).
-    PyEol = TcpOption::Eol => "Eol", "eol";
+    PyEol = TcpOption::Eol => "Eol", "eol" [];
     /// Kind 1, No-Operation (RFC 9293).
-    PyNop = TcpOption::Nop => "Nop", "nop";
+    PyNop = TcpOption::Nop => "Nop", "nop" [];
     /// Kind 2, Maximum Segment Size (RFC 9293): `mss`.
-    PyMss = TcpOption::Mss(_) => "Mss", "mss";
+    PyMss = TcpOption::Mss(_) => "Mss", "mss" [mss];
     /// Kind 3, Window Scale (RFC 7323): `shift`.
-    PyWindowScale = TcpOption::WindowScale(_) => "WindowScale", "window_scale";
+    PyWindowScale = TcpOption::WindowScale(_) => "WindowScale", "window_scale" [shift];
     /// Kind 4, SACK Permitted (RFC 2018).
-    PySackPermitted = TcpOption::SackPermitted => "SackPermitted", "sack_permitted";
+    PySackPermitted = TcpOption::SackPermitted => "SackPermitted", "sack_permitted" [];
     /// Kind 5, SACK (RFC 2018): `blocks`, a list of `{"left", "right"}`.
-    PySack = TcpOption::Sack(_) => "Sack", "sack";
+    PySack = TcpOption::Sack(_) => "Sack", "sack" [blocks];
     /// Kind 6, Echo (RFC 1072, obsolete): `info`.
-    PyEcho = TcpOption::Echo(_) => "Echo", "echo";
+    PyEcho = TcpOption::Echo(_) => "Echo", "echo" [info];
     /// Kind 7, Echo Reply (RFC 1072, obsolete): `info`.
-    PyEchoReply = TcpOption::EchoReply(_) => "EchoReply", "echo_reply";
+    PyEchoReply = TcpOption::EchoReply(_) => "EchoReply", "echo_reply" [info];
     /// Kind 8, Timestamps (RFC 7323): `tsval`, `tsecr`.
-    PyTimestamps = TcpOption::Timestamps(_) => "Timestamps", "timestamps";
+    PyTimestamps = TcpOption::Timestamps(_) => "Timestamps", "timestamps" [tsval, tsecr];
     /// Kind 9, Partial Order Connection Permitted (RFC 1693, obsolete).
-    PyPocPermitted = TcpOption::PocPermitted => "PocPermitted", "poc_permitted";
+    PyPocPermitted = TcpOption::PocPermitted => "PocPermitted", "poc_permitted" [];
     /// Kind 10, Partial Order Service Profile (RFC 1693, obsolete): `start`, `end`, `filler`.
-    PyPocServiceProfile = TcpOption::PocServiceProfile(_) => "PocServiceProfile", "poc_service_profile";
+    PyPocServiceProfile = TcpOption::PocServiceProfile(_) => "PocServiceProfile", "poc_service_profile" [start, end, filler];
     /// Kind 11, CC (RFC 1644, obsolete): `count`.
-    PyCc = TcpOption::Cc(_) => "Cc", "cc";
+    PyCc = TcpOption::Cc(_) => "Cc", "cc" [count];
     /// Kind 12, CC.NEW (RFC 1644, obsolete): `count`.
-    PyCcNew = TcpOption::CcNew(_) => "CcNew", "cc_new";
+    PyCcNew = TcpOption::CcNew(_) => "CcNew", "cc_new" [count];
     /// Kind 13, CC.ECHO (RFC 1644, obsolete): `count`.
-    PyCcEcho = TcpOption::CcEcho(_) => "CcEcho", "cc_echo";
+    PyCcEcho = TcpOption::CcEcho(_) => "CcEcho", "cc_echo" [count];
     /// Kind 14, Alternate Checksum Request (RFC 1146, obsolete): `algorithm`.
-    PyAltChecksumRequest = TcpOption::AltChecksumRequest(_) => "AltChecksumRequest", "alt_checksum_request";
+    PyAltChecksumRequest = TcpOption::AltChecksumRequest(_) => "AltChecksumRequest", "alt_checksum_request" [algorithm];
     /// Kind 15, Alternate Checksum Data (RFC 1146, obsolete): `data`.
-    PyAltChecksumData = TcpOption::AltChecksumData(_) => "AltChecksumData", "alt_checksum_data";
+    PyAltChecksumData = TcpOption::AltChecksumData(_) => "AltChecksumData", "alt_checksum_data" [data];
     /// Kind 19, MD5 Signature (RFC 2385): `digest`.
-    PyMd5Signature = TcpOption::Md5Signature(_) => "Md5Signature", "md5_signature";
+    PyMd5Signature = TcpOption::Md5Signature(_) => "Md5Signature", "md5_signature" [digest];
     /// Kind 21, SCPS SNACK (CCSDS 714.0-B-2): `hole_offset`, `hole_size`.
-    PySnack = TcpOption::Snack(_) => "Snack", "snack";
+    PySnack = TcpOption::Snack(_) => "Snack", "snack" [hole_offset, hole_size];
     /// Kind 27, Quick-Start Response (RFC 4782): `rate_request`, `ttl_diff`, `nonce`, ...
-    PyQuickStartResponse = TcpOption::QuickStartResponse(_) => "QuickStartResponse", "quick_start_response";
+    PyQuickStartResponse = TcpOption::QuickStartResponse(_) => "QuickStartResponse", "quick_start_response" [rate_request, ttl_diff, nonce, nonce_reserved, reserved];
     /// Kind 28, User Timeout (RFC 5482): `granularity`, `timeout`.
-    PyUserTimeout = TcpOption::UserTimeout(_) => "UserTimeout", "user_timeout";
+    PyUserTimeout = TcpOption::UserTimeout(_) => "UserTimeout", "user_timeout" [granularity, timeout];
     /// Kind 29, TCP Authentication Option (RFC 5925): `key_id`, `rnext_key_id`, `mac`.
-    PyTcpAo = TcpOption::TcpAo(_) => "TcpAo", "tcp_ao";
+    PyTcpAo = TcpOption::TcpAo(_) => "TcpAo", "tcp_ao" [key_id, rnext_key_id, mac];
     /// Kind 34, TCP Fast Open (RFC 7413): `cookie` (empty for a cookie request).
-    PyFastOpen = TcpOption::FastOpen(_) => "FastOpen", "fast_open";
+    PyFastOpen = TcpOption::FastOpen(_) => "FastOpen", "fast_open" [cookie];
     /// Kind 69, Encryption Negotiation (RFC 8547): `data`.
-    PyEno = TcpOption::Eno(_) => "Eno", "eno";
+    PyEno = TcpOption::Eno(_) => "Eno", "eno" [data];
     /// Kind 172, AccECN Order 0 (RFC 9768): `ee0b`, `eceb`, `ee1b`.
-    PyAccEcnOrder0 = TcpOption::AccEcnOrder0(_) => "AccEcnOrder0", "accecn_order0";
+    PyAccEcnOrder0 = TcpOption::AccEcnOrder0(_) => "AccEcnOrder0", "accecn_order0" [ee0b, eceb, ee1b];
     /// Kind 174, AccECN Order 1 (RFC 9768): `ee1b`, `eceb`, `ee0b`.
-    PyAccEcnOrder1 = TcpOption::AccEcnOrder1(_) => "AccEcnOrder1", "accecn_order1";
+    PyAccEcnOrder1 = TcpOption::AccEcnOrder1(_) => "AccEcnOrder1", "accecn_order1" [ee1b, eceb, ee0b];
     /// TCP Fast Open in an RFC 6994 experiment option (kind 253 or 254, ExID 0xF989).
-    PyExperimentalFastOpen = TcpOption::ExperimentalFastOpen(_) => "ExperimentalFastOpen", "experimental_fast_open";
+    PyExperimentalFastOpen = TcpOption::ExperimentalFastOpen(_) => "ExperimentalFastOpen", "experimental_fast_open" [cookie];
     /// Kinds 253 and 254, RFC 6994 experiments: `exid`, `data`.
-    PyExperiment = TcpOption::Experiment(_) => "Experiment", "experiment";
+    PyExperiment = TcpOption::Experiment(_) => "Experiment", "experiment" [exid, data];
     /// Any kind tcpwire does not decode: `kind`, `data`.
-    PyUnknown = TcpOption::Unknown(_) => "Unknown", "unknown";
+    PyUnknown = TcpOption::Unknown(_) => "Unknown", "unknown" [data];
     /// An option decoded by a user codec (Rust only; never made by the Python parsers).
-    PyCustom = TcpOption::Custom(_) => "Custom", "custom";
+    PyCustom = TcpOption::Custom(_) => "Custom", "custom" [name, bytes];
     /// An option that breaks its framing or its specification (lossless parsing), kept byte
     /// for byte: `kind`, `bytes`, `reason`.
-    PyMalformed = TcpOption::Malformed(_) => "Malformed", "malformed";
+    PyMalformed = TcpOption::Malformed(_) => "Malformed", "malformed" [bytes, reason];
 }
 
 mptcp_classes! {
     /// MPTCP subtype 0, MP_CAPABLE (RFC 8684 s3.1, RFC 6824): `version`, `flags`, keys.
-    PyMpCapable = MptcpOption::MpCapable(_) => "MpCapable", "mp_capable";
+    PyMpCapable = MptcpOption::MpCapable(_) => "MpCapable", "mp_capable" [version, flags, sender_key, receiver_key, data_level_length, checksum];
     /// MPTCP subtype 1, MP_JOIN: `form` (`syn`, `syn_ack`, `ack`) and its fields.
-    PyMpJoin = MptcpOption::MpJoin(_) => "MpJoin", "mp_join";
+    PyMpJoin = MptcpOption::MpJoin(_) => "MpJoin", "mp_join" [form, backup, address_id, receiver_token, sender_random, sender_truncated_hmac, sender_hmac];
     /// MPTCP subtype 2, DSS: `data_ack`, `mapping`, `data_fin`, ...
-    PyDss = MptcpOption::Dss(_) => "Dss", "dss";
+    PyDss = MptcpOption::Dss(_) => "Dss", "dss" [data_fin, data_ack, data_ack_8_bytes, dsn_8_bytes, mapping, checksum];
     /// MPTCP subtype 3, ADD_ADDR (v0 or v1 layout): `address_id`, `address`, `port`, ...
-    PyAddAddr = MptcpOption::AddAddr(_) => "AddAddr", "add_addr";
+    PyAddAddr = MptcpOption::AddAddr(_) => "AddAddr", "add_addr" [version, echo, address_id, address, port, truncated_hmac];
     /// MPTCP subtype 4, REMOVE_ADDR: `address_ids`.
-    PyRemoveAddr = MptcpOption::RemoveAddr(_) => "RemoveAddr", "remove_addr";
+    PyRemoveAddr = MptcpOption::RemoveAddr(_) => "RemoveAddr", "remove_addr" [address_ids];
     /// MPTCP subtype 5, MP_PRIO: `backup` (and `address_id` in v0).
-    PyMpPrio = MptcpOption::MpPrio(_) => "MpPrio", "mp_prio";
+    PyMpPrio = MptcpOption::MpPrio(_) => "MpPrio", "mp_prio" [backup, address_id];
     /// MPTCP subtype 6, MP_FAIL: `dsn`.
-    PyMpFail = MptcpOption::MpFail(_) => "MpFail", "mp_fail";
+    PyMpFail = MptcpOption::MpFail(_) => "MpFail", "mp_fail" [dsn];
     /// MPTCP subtype 7, MP_FASTCLOSE: `receiver_key`.
-    PyMpFastclose = MptcpOption::MpFastclose(_) => "MpFastclose", "mp_fastclose";
+    PyMpFastclose = MptcpOption::MpFastclose(_) => "MpFastclose", "mp_fastclose" [receiver_key];
     /// MPTCP subtype 8, MP_TCPRST (RFC 8684): `transient`, `reason`.
-    PyMpTcpRst = MptcpOption::MpTcpRst(_) => "MpTcpRst", "mp_tcprst";
+    PyMpTcpRst = MptcpOption::MpTcpRst(_) => "MpTcpRst", "mp_tcprst" [transient, reason];
     /// MPTCP subtype 15, MP_EXPERIMENTAL: kept as bytes.
-    PyMpExperimental = MptcpOption::MpExperimental(_) => "MpExperimental", "mp_experimental";
+    PyMpExperimental = MptcpOption::MpExperimental(_) => "MpExperimental", "mp_experimental" [nibble, data];
     /// MPTCP subtypes 9..=14, not assigned: `subtype`, kept as bytes.
-    PyMptcpUnassigned = MptcpOption::Unassigned(_) => "MptcpUnassigned", "unassigned";
+    PyMptcpUnassigned = MptcpOption::Unassigned(_) => "MptcpUnassigned", "unassigned" [nibble, data];
 }
 
 /// The options without fields (EOL, NOP, SACK-permitted, POC-permitted), one instance each.

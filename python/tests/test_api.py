@@ -3,7 +3,10 @@ checksums, the batch and Arrow paths."""
 
 from __future__ import annotations
 
+import ast
 import ipaddress
+import types
+from pathlib import Path
 
 import pytest
 
@@ -70,6 +73,31 @@ def test_every_corpus_option_rebuilds(option):
         if name in record:
             value = getattr(option, name)
             assert isinstance(value, (int, bytes)), (name, value)
+    # Every field is an attribute of its class (a getter, not the __getattr__ fallback), and a
+    # fresh object (the field picked alone) gives what the record's dict gives.
+    getters = {n for klass in type(option).__mro__ for n, v in vars(klass).items() if isinstance(v, types.GetSetDescriptorType)}
+    fresh = tcpwire.TcpOption.parse_lossless(option.to_bytes())
+    for name in record:
+        if name not in ("type", "mptcp"):
+            assert name in getters, name
+        assert getattr(fresh, name) == getattr(option, name), name
+    with pytest.raises(AttributeError, match="has no field"):
+        fresh.no_such_field
+
+
+def test_getters_are_the_stubs_fields():
+    """The fields each class declares in the stubs are its getters, and no others."""
+    stubs = ast.parse((Path(tcpwire.__file__).parent / "_tcpwire.pyi").read_text())
+    declared = {c.name: {s.target.id for s in c.body if isinstance(s, ast.AnnAssign)} for c in stubs.body if isinstance(c, ast.ClassDef)}
+    checked = 0
+    for name, klass in vars(tcpwire).items():
+        if isinstance(klass, type) and issubclass(klass, tcpwire.TcpOption) and klass is not tcpwire.TcpOption:
+            own = {n for n, v in vars(klass).items() if isinstance(v, types.GetSetDescriptorType)}
+            if klass is tcpwire.Mptcp:
+                own -= {"subtype"}
+            assert own == declared[name], name
+            checked += 1
+    assert checked == 42
 
 
 def test_typed_attributes_of_bytes_and_64_bit_numbers():
