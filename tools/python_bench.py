@@ -10,9 +10,14 @@ Rows (cost per segment, the best of --repeat passes over the same segments):
 - tcpwire parse + typed options: ``TcpSegment.parse_lossless(b).header.options``: every option
   decoded by Rust into its kind's class (``Mss``, ``Timestamps``, ``Dss``, ...).
 - tcpwire parse + every option's fields: the above, then ``o.to_dict()`` for each option (all
-  fields as Python values).
+  fields as Python values, the JSON form).
+- tcpwire parse + every option's fields as attributes: each of the option class's field
+  attributes read (``o.tsval``, ``o.tsecr``; ``None`` for one a form leaves out).
 - dpkt: ``dpkt.tcp.TCP(b)`` then ``dpkt.tcp.parse_opts(t.opts)``: (kind, bytes) pairs, no
   option decoded.
+- with ports, numbers, flags and payload: both of the above, then the source and destination
+  ports, sequence and acknowledgment numbers, flags and payload read as attributes (a parsed
+  segment makes its payload's bytes object when it is first read).
 - scapy: ``TCP(b)`` then ``.options``: scapy's (name, value) pairs.
 - pcapkit: ``TCP(file, length).info``; pcapkit raises on MPTCP segments, so it runs on the
   segments it can decode, and tcpwire is timed on that same subset for its ratio.
@@ -71,6 +76,46 @@ def run_tcpwire_fields(data):
     for b in data:
         for o in parse(b).header.options:
             o.to_dict()
+
+
+def option_getters():
+    """Each option class's own field getters (the base classes' kind, name, subtype left out)."""
+    import types
+
+    return {
+        klass: tuple(n for n, v in vars(klass).items() if isinstance(v, types.GetSetDescriptorType))
+        for klass in vars(tcpwire).values()
+        if isinstance(klass, type) and issubclass(klass, tcpwire.TcpOption)
+    }
+
+
+GETTERS = option_getters()
+
+
+def run_tcpwire_attributes(data):
+    parse = tcpwire.TcpSegment.parse_lossless
+    getters = GETTERS
+    for b in data:
+        for o in parse(b).header.options:
+            for name in getters[type(o)]:
+                getattr(o, name, None)
+
+
+def run_tcpwire_typical(data):
+    parse = tcpwire.TcpSegment.parse_lossless
+    for b in data:
+        s = parse(b)
+        h = s.header
+        h.options, h.src_port, h.dst_port, h.seq, h.ack_number, h.flags, s.payload
+
+
+def run_dpkt_typical(data):
+    import dpkt
+
+    tcp, parse_opts = dpkt.tcp.TCP, dpkt.tcp.parse_opts
+    for b in data:
+        t = tcp(b)
+        parse_opts(t.opts), t.sport, t.dport, t.seq, t.ack, t.flags, t.data
 
 
 def run_dpkt(data):
@@ -175,8 +220,14 @@ def main():
     scapy_ns = best(run_scapy, segments, max(1, args.repeat // 2))
     rows.append(("tcpwire parse + typed options", typed, "1.00x"))
     rows.append(("tcpwire parse + every option's fields", fields, f"{typed / fields:.2f}x"))
-    rows.append(("dpkt TCP() + parse_opts()", dpkt_ns, f"{dpkt_ns / typed:.1f}x slower ({dpkt_ns / fields:.1f}x vs fields)"))
+    attributes = best(run_tcpwire_attributes, segments, args.repeat)
+    rows.append(("tcpwire parse + every option's fields as attributes", attributes, f"{typed / attributes:.2f}x"))
+    rows.append(("dpkt TCP() + parse_opts()", dpkt_ns, f"{dpkt_ns / typed:.1f}x slower ({dpkt_ns / fields:.1f}x vs fields, {dpkt_ns / attributes:.1f}x vs attributes)"))
     rows.append(("scapy TCP() + .options", scapy_ns, f"{scapy_ns / typed:.0f}x slower ({scapy_ns / fields:.0f}x vs fields)"))
+    typical = best(run_tcpwire_typical, segments, args.repeat)
+    dpkt_typical = best(run_dpkt_typical, segments, args.repeat)
+    rows.append(("tcpwire, typed options, ports, numbers, flags, payload", typical, "1.00x"))
+    rows.append(("dpkt, parse_opts(), ports, numbers, flags, payload", dpkt_typical, f"{dpkt_typical / typical:.1f}x slower"))
 
     subset = pcapkit_subset(everything)
     pk = best(run_pcapkit, subset, 1)

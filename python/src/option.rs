@@ -118,8 +118,9 @@ fn typed_field<'py>(
 }
 
 /// The record field `name` of an option object, as its attribute: picked alone from the record
-/// (or read from the record's dict when `to_dict` or `repr` built it already).
-fn field<'py>(slf: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+/// (or read from the record's dict when `to_dict` or `repr` built it already); `None` when the
+/// option's record has no such field.
+fn field<'py>(slf: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = slf.py();
     let this = slf.cast::<PyTcpOption>()?.get();
     let value = match this.record.get() {
@@ -130,13 +131,7 @@ fn field<'py>(slf: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>
             Err(_) => this.record(py)?.bind(py).get_item(name)?,
         },
     };
-    match value {
-        Some(value) => typed_field(py, name, value),
-        None => Err(PyAttributeError::new_err(format!(
-            "{} has no field {name:?}",
-            slf.get_type().qualname()?
-        ))),
-    }
+    value.map(|value| typed_field(py, name, value)).transpose()
 }
 
 /// Builds an option from constructor keywords: the record with `"type"` (and `"mptcp"`) set
@@ -246,12 +241,20 @@ impl PyTcpOption {
         wrap_option(py, option)
     }
 
-    /// Any record field without a getter of its own (`type`, `mptcp`).
+    /// Any record field without a getter of its own (`type`, `mptcp`); other names raise
+    /// `AttributeError`.
     fn __getattr__<'py>(
         slf: &Bound<'py, Self>,
         name: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        field(slf.as_any(), &name.to_cow()?)
+        match field(slf.as_any(), &name.to_cow()?)? {
+            Some(value) => Ok(value),
+            None => Err(PyAttributeError::new_err(format!(
+                "{} has no field {:?}",
+                slf.get_type().qualname()?,
+                name.to_cow()?
+            ))),
+        }
     }
 
     /// `Mss(mss=1460)`: the class and the record's fields, as the constructor takes them.
@@ -308,9 +311,9 @@ pub struct PyMptcp;
 
 #[pymethods]
 impl PyMptcp {
-    /// The record field `reserved` (the subtypes with reserved bits).
+    /// The record field `reserved` (`None` for the subtypes without reserved bits).
     #[getter]
-    fn reserved<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+    fn reserved<'py>(slf: &Bound<'py, Self>) -> PyResult<Option<Bound<'py, PyAny>>> {
         field(slf.as_any(), "reserved")
     }
 
@@ -350,9 +353,9 @@ macro_rules! option_classes {
                 }
 
                 $(
-                    #[doc = concat!("The record field `", stringify!($field), "`.")]
+                    #[doc = concat!("The record field `", stringify!($field), "` (`None` when this form leaves it out).")]
                     #[getter]
-                    fn $field<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                    fn $field<'py>(slf: &Bound<'py, Self>) -> PyResult<Option<Bound<'py, PyAny>>> {
                         field(slf.as_any(), stringify!($field))
                     }
                 )*
@@ -408,9 +411,9 @@ macro_rules! mptcp_classes {
                 }
 
                 $(
-                    #[doc = concat!("The record field `", stringify!($field), "`.")]
+                    #[doc = concat!("The record field `", stringify!($field), "` (`None` when this form leaves it out).")]
                     #[getter]
-                    fn $field<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                    fn $field<'py>(slf: &Bound<'py, Self>) -> PyResult<Option<Bound<'py, PyAny>>> {
                         field(slf.as_any(), stringify!($field))
                     }
                 )*

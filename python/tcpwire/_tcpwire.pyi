@@ -1,7 +1,8 @@
 """Type stubs of the extension module tcpwire._tcpwire (re-exported by tcpwire).
 
-Option fields listed on each class are those its JSON record can hold (some only in some forms,
-e.g. MP_JOIN's by `form`); reading one the option does not have raises AttributeError.
+Option fields listed on each class are those its JSON record can hold; those `Optional` are
+left out by some forms (MP_JOIN's by `form`, DSS without a mapping, a short AccECN option) and
+read as None there. Other names raise AttributeError.
 Byte strings are `bytes` and 64-bit numbers `int` as attributes; `to_dict()` gives the JSON form
 (hex text, decimal text).
 """
@@ -62,7 +63,7 @@ class Mptcp(TcpOption):
 
     @property
     def subtype(self) -> int: ...
-    reserved: int
+    reserved: Optional[int]
 
 class Eol(TcpOption):
     ...
@@ -168,15 +169,15 @@ class Eno(TcpOption):
     def __init__(self, **fields: Any) -> None: ...
 
 class AccEcnOrder0(TcpOption):
-    ee0b: int
-    eceb: int
-    ee1b: int
+    ee0b: Optional[int]
+    eceb: Optional[int]
+    ee1b: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
 
 class AccEcnOrder1(TcpOption):
-    ee1b: int
-    eceb: int
-    ee0b: int
+    ee1b: Optional[int]
+    eceb: Optional[int]
+    ee0b: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
 
 class ExperimentalFastOpen(TcpOption):
@@ -205,38 +206,38 @@ class Malformed(TcpOption):
 class MpCapable(Mptcp):
     version: int
     flags: Dict[str, Any]
-    sender_key: bytes
-    receiver_key: bytes
-    data_level_length: int
-    checksum: int
+    sender_key: Optional[bytes]
+    receiver_key: Optional[bytes]
+    data_level_length: Optional[int]
+    checksum: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
 
 class MpJoin(Mptcp):
     form: str
-    backup: bool
-    address_id: int
-    receiver_token: bytes
-    sender_random: bytes
-    sender_truncated_hmac: bytes
-    sender_hmac: bytes
+    backup: Optional[bool]
+    address_id: Optional[int]
+    receiver_token: Optional[bytes]
+    sender_random: Optional[bytes]
+    sender_truncated_hmac: Optional[bytes]
+    sender_hmac: Optional[bytes]
     def __init__(self, **fields: Any) -> None: ...
 
 class Dss(Mptcp):
     data_fin: bool
-    data_ack: int
+    data_ack: Optional[int]
     data_ack_8_bytes: bool
     dsn_8_bytes: bool
-    mapping: Dict[str, Any]
-    checksum: int
+    mapping: Optional[Dict[str, Any]]
+    checksum: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
 
 class AddAddr(Mptcp):
     version: int
-    echo: bool
+    echo: Optional[bool]
     address_id: int
     address: str
-    port: int
-    truncated_hmac: bytes
+    port: Optional[int]
+    truncated_hmac: Optional[bytes]
     def __init__(self, **fields: Any) -> None: ...
 
 class RemoveAddr(Mptcp):
@@ -245,7 +246,7 @@ class RemoveAddr(Mptcp):
 
 class MpPrio(Mptcp):
     backup: bool
-    address_id: int
+    address_id: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
 
 class MpFail(Mptcp):

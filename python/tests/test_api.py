@@ -33,6 +33,13 @@ def corpus_options():
 
 OPTIONS = corpus_options()
 
+# The fields each class declares in the stubs, with their annotations as written.
+STUB_FIELDS = {
+    c.name: {f.target.id: ast.unparse(f.annotation) for f in c.body if isinstance(f, ast.AnnAssign)}
+    for c in ast.parse((Path(tcpwire.__file__).parent / "_tcpwire.pyi").read_text()).body
+    if isinstance(c, ast.ClassDef)
+}
+
 
 def test_parse_gives_typed_classes():
     seg = tcpwire.TcpSegment.parse(SYN)
@@ -81,21 +88,25 @@ def test_every_corpus_option_rebuilds(option):
         if name not in ("type", "mptcp"):
             assert name in getters, name
         assert getattr(fresh, name) == getattr(option, name), name
+    # A field this form leaves out reads as None, and the stubs say it may.
+    for klass in type(option).__mro__:
+        for name in STUB_FIELDS.get(klass.__name__, {}):
+            if name not in record:
+                assert getattr(fresh, name) is None and getattr(option, name) is None, name
+                assert STUB_FIELDS[klass.__name__][name].startswith("Optional["), (klass.__name__, name)
     with pytest.raises(AttributeError, match="has no field"):
         fresh.no_such_field
 
 
 def test_getters_are_the_stubs_fields():
     """The fields each class declares in the stubs are its getters, and no others."""
-    stubs = ast.parse((Path(tcpwire.__file__).parent / "_tcpwire.pyi").read_text())
-    declared = {c.name: {s.target.id for s in c.body if isinstance(s, ast.AnnAssign)} for c in stubs.body if isinstance(c, ast.ClassDef)}
     checked = 0
     for name, klass in vars(tcpwire).items():
         if isinstance(klass, type) and issubclass(klass, tcpwire.TcpOption) and klass is not tcpwire.TcpOption:
             own = {n for n, v in vars(klass).items() if isinstance(v, types.GetSetDescriptorType)}
             if klass is tcpwire.Mptcp:
                 own -= {"subtype"}
-            assert own == declared[name], name
+            assert own == set(STUB_FIELDS[name]), name
             checked += 1
     assert checked == 42
 
