@@ -6,7 +6,9 @@
 //! nothing else is kept. [`find_tcp`] takes one frame through its link and IP layers (Ethernet
 //! with VLAN tags, Linux cooked v1 and v2, raw IPv4/IPv6, BSD loopback; IPv6 extension headers)
 //! with etherparse, and returns the TCP bytes with the addresses around them;
-//! [`find_tcp_in_ip`] does the same for a bare IPv4 or IPv6 packet.
+//! [`find_tcp_in_ip`] does the same for a bare IPv4 or IPv6 packet. [`examine`] goes on to parse
+//! the header and gives the payload length and checksum verdict, or the reason there is none:
+//! the walk of `tcpwire pcap`, the columnar export and the Python package.
 //!
 //! ```no_run
 //! use tcpwire::capture::{find_tcp, CaptureReader, Decapsulated};
@@ -27,8 +29,10 @@ use crate::checksum::{ChecksumHints, ChecksumVerdict};
 use etherparse::err::Layer;
 use etherparse::{EtherType, IpNumber, LaxNetSlice, LaxSlicedPacket, LenSource};
 
+mod examine;
 mod reader;
 
+pub use examine::{examine, CapturedSegment, Examined, SegmentError, SkipReason};
 pub use reader::{CaptureReader, MAX_INTERFACES, MAX_RECORD};
 
 /// A link-layer header type: the `LINKTYPE_*` value of a pcap file header or a pcapng interface

@@ -86,11 +86,13 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use crate::analysis::mptcp::{Annotation, MptcpAnalyzer, Segment as MptcpSegment};
-use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
+use crate::capture::{
+    examine, CaptureError, CaptureReader, CapturedSegment, Examined, Frame, SegmentError,
+};
 use crate::checksum::ChecksumVerdict;
 use crate::flow::Endpoint;
 use crate::harness::Skipped;
-use crate::{Error, ParseMode, TcpHeader};
+use crate::{ParseMode, TcpHeader};
 
 mod columns;
 mod parallel;
@@ -279,38 +281,19 @@ impl CaptureBatches {
 
     fn push_frame(&mut self, frame: &Frame) {
         self.last_frame = frame.number;
-        let tcp = match find_tcp(frame.linktype, &frame.data) {
-            Decapsulated::Tcp(tcp) => tcp,
-            Decapsulated::Fragment => return self.summary.skipped.fragments += 1,
-            Decapsulated::NotTcp => return self.summary.skipped.not_tcp += 1,
-            Decapsulated::UnsupportedLinktype(_) => {
-                return self.summary.skipped.unsupported_linktype += 1
+        // The frames, verdicts and error messages of `tcpwire pcap`.
+        let CapturedSegment {
+            tcp,
+            header,
+            payload_len,
+            checksum: checksum_verdict,
+        } = match examine(frame, self.options.mode) {
+            Examined::Segment(segment) => segment,
+            Examined::Error(e) => {
+                return self.push_error(frame.number, Some(frame.timestamp), &e.message())
             }
-            Decapsulated::Malformed(detail) => {
-                let message = format!("unreadable link or IP layer: {detail}");
-                return self.push_error(frame.number, Some(frame.timestamp), &message);
-            }
+            Examined::Skipped(reason) => return self.summary.skipped.count(reason),
         };
-        let header = match TcpHeader::parse_with(tcp.segment, self.options.mode) {
-            Ok(header) => header,
-            Err(e) => {
-                // The messages of `tcpwire pcap`'s error lines.
-                let message = match e {
-                    Error::MalformedOption { .. } => {
-                        format!("malformed option (strict parsing): {e}")
-                    }
-                    Error::TooShort { .. } | Error::DataOffsetBeyondInput { .. }
-                        if tcp.truncated =>
-                    {
-                        format!("TCP header not captured whole: {e}")
-                    }
-                    _ => format!("unusable TCP header: {e}"),
-                };
-                return self.push_error(frame.number, Some(frame.timestamp), &message);
-            }
-        };
-        // The verdict `tcpwire pcap` gives (pcapng flags and super-segments as hints).
-        let (payload_len, checksum_verdict) = tcp.payload_and_verdict(frame, header.header_len());
         self.summary.segments += 1;
         let mptcp = self.analyzer.as_mut().and_then(|analyzer| {
             analyzer.segment(&MptcpSegment {
@@ -513,11 +496,10 @@ pub fn segment_batch<'a>(
                 checksum_verdict: ChecksumVerdict::NotCheckable,
                 mptcp: None,
             }),
-            Err(e @ Error::MalformedOption { .. }) => {
-                let message = format!("malformed option (strict parsing): {e}");
+            Err(e) => {
+                let message = SegmentError::from_parse(e, false).message();
                 builder.push_error("", frame, None, &message);
             }
-            Err(e) => builder.push_error("", frame, None, &format!("unusable TCP header: {e}")),
         }
     }
     let batch = builder.finish();

@@ -270,7 +270,7 @@ mod capture {
     use serde::Serialize;
 
     use super::{check_roundtrip, check_roundtrip_header, Mismatch};
-    use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
+    use crate::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame, SkipReason};
     use crate::error::Error;
     use crate::header::TcpHeader;
 
@@ -316,6 +316,15 @@ mod capture {
     }
 
     impl Skipped {
+        /// Counts a frame without a TCP segment.
+        pub fn count(&mut self, reason: SkipReason) {
+            match reason {
+                SkipReason::NotTcp => self.not_tcp += 1,
+                SkipReason::Fragment => self.fragments += 1,
+                SkipReason::UnsupportedLinktype(_) => self.unsupported_linktype += 1,
+            }
+        }
+
         /// All skipped frames.
         pub fn total(&self) -> u64 {
             self.not_tcp

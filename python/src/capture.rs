@@ -7,11 +7,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use pythonize::pythonize;
 
-use tcpwire::capture::{find_tcp, CaptureError, CaptureReader, Decapsulated, Frame};
+use tcpwire::capture::{CaptureError, CaptureReader, Examined, Frame, SegmentError};
 use tcpwire::columnar::{CaptureBatches, ExportOptions};
 use tcpwire::option::Malformed;
 use tcpwire::wire::options_with_offsets;
-use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
+use tcpwire::{ParseMode, TcpOption};
 
 use crate::arrow::PyArrowBatches;
 use crate::errors::{parse_error, CaptureError as PyCaptureError};
@@ -137,42 +137,21 @@ impl PyCapturedSegment {
     }
 }
 
-/// Why a frame holding TCP gave no segment (the messages of `tcpwire pcap`'s error lines).
-fn segment_error(e: &Error, truncated: bool) -> String {
-    match e {
-        Error::MalformedOption { .. } => format!("malformed option (strict parsing): {e}"),
-        Error::TooShort { .. } | Error::DataOffsetBeyondInput { .. } if truncated => {
-            format!("TCP header not captured whole: {e}")
-        }
-        _ => format!("unusable TCP header: {e}"),
-    }
-}
-
 /// What one frame gave.
 enum Found {
     Segment(PyCapturedSegment),
-    Error(String, Option<Error>),
+    Error(SegmentError),
     Nothing,
 }
 
+/// The frame's segment (the walk and error messages of `tcpwire pcap`).
 fn examine(py: Python<'_>, frame: &Frame, mode: ParseMode) -> PyResult<Found> {
-    let tcp = match find_tcp(frame.linktype, &frame.data) {
-        Decapsulated::Tcp(tcp) => tcp,
-        Decapsulated::Malformed(detail) => {
-            return Ok(Found::Error(
-                format!("unreadable link or IP layer: {detail}"),
-                None,
-            ))
-        }
-        _ => return Ok(Found::Nothing),
+    let segment = match tcpwire::capture::examine(frame, mode) {
+        Examined::Segment(segment) => segment,
+        Examined::Error(e) => return Ok(Found::Error(e)),
+        Examined::Skipped(_) => return Ok(Found::Nothing),
     };
-    let header = match TcpHeader::parse_prefix(tcp.segment, mode) {
-        Ok((header, _)) => header,
-        Err(e) => return Ok(Found::Error(segment_error(&e, tcp.truncated), Some(e))),
-    };
-    let header_len = header.header_len();
-    let (payload_len, verdict) = tcp.payload_and_verdict(frame, header_len);
-    let malformed = options_with_offsets(&header)
+    let malformed = options_with_offsets(&segment.header)
         .filter_map(|(offset, option)| match option {
             TcpOption::Malformed(Malformed { kind, reason, .. }) => {
                 Some((*kind, offset, reason.name(), reason.to_string()))
@@ -180,19 +159,20 @@ fn examine(py: Python<'_>, frame: &Frame, mode: ParseMode) -> PyResult<Found> {
             _ => None,
         })
         .collect();
-    let payload = tcp.segment.get(header_len..).unwrap_or_default();
+    let payload = PyBytes::new(py, segment.payload()).unbind();
+    let tcp = segment.tcp;
     Ok(Found::Segment(PyCapturedSegment {
         frame: frame.number,
         timestamp: frame.timestamp,
         ip_version: tcp.ip_version,
         src: tcp.src,
         dst: tcp.dst,
-        header: Py::new(py, PyTcpHeader::new(header))?,
-        payload: PyBytes::new(py, payload).unbind(),
+        header: Py::new(py, PyTcpHeader::new(segment.header))?,
+        payload,
         segment_bytes: PyBytes::new(py, tcp.segment).unbind(),
-        payload_len,
+        payload_len: segment.payload_len,
         truncated: tcp.truncated,
-        checksum_verdict: verdict.name(),
+        checksum_verdict: segment.checksum.name(),
         super_segment: tcp.super_segment || frame.tso_flagged(),
         malformed,
     }))
@@ -258,14 +238,14 @@ impl PyCaptureIterator {
             match examine(py, &frame, self.mode)? {
                 Found::Segment(segment) => return Ok(Some(segment)),
                 Found::Nothing => {}
-                Found::Error(message, cause) => {
+                Found::Error(e) => {
                     if self.raise {
-                        return Err(match cause {
-                            Some(e) => parse_error(py, &e),
-                            None => PyCaptureError::new_err(message),
+                        return Err(match e.parse_error() {
+                            Some(cause) => parse_error(py, cause),
+                            None => PyCaptureError::new_err(e.message()),
                         });
                     }
-                    self.errors.push((frame.number, message));
+                    self.errors.push((frame.number, e.message()));
                 }
             }
         }

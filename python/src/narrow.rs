@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use tcpwire::capture::SegmentError;
 use tcpwire::columnar::arrow_array::types::{UInt16Type, UInt32Type, UInt8Type};
 use tcpwire::columnar::arrow_array::{
     ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, ListArray, PrimitiveArray,
@@ -14,7 +15,7 @@ use tcpwire::columnar::arrow_array::{
 };
 use tcpwire::columnar::arrow_schema::{ArrowError, DataType, Fields, Schema, SchemaRef};
 use tcpwire::wire::options_with_offsets;
-use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
+use tcpwire::{ParseMode, TcpHeader, TcpOption};
 
 /// The top-level columns of the narrow layout, in the full table's order.
 const COLUMNS: [&str; 28] = [
@@ -189,12 +190,7 @@ pub(crate) fn narrow_batch(
             Ok(header) => header,
             Err(e) => {
                 // The messages of `tcpwire::columnar::segment_batch`.
-                error.push(Some(match e {
-                    Error::MalformedOption { .. } => {
-                        format!("malformed option (strict parsing): {e}")
-                    }
-                    _ => format!("unusable TCP header: {e}"),
-                }));
+                error.push(Some(SegmentError::from_parse(e, false).message()));
                 valid.push(false);
                 for column in [&mut src_port, &mut dst_port, &mut window, &mut checksum] {
                     column.push(None);

@@ -14,8 +14,8 @@ use tcpwire::harness::Skipped;
 use tcpwire::ParseMode;
 
 use super::input::{captures, WalkError};
-use super::pcap::{examine, Examined, Segment, SegmentError};
 use super::{stdout, write_json_line, Exit};
+use tcpwire::capture::{examine, CapturedSegment, Examined, SegmentError};
 
 /// Arguments of `tcpwire mptcp`.
 #[derive(clap::Args, Debug)]
@@ -58,10 +58,9 @@ struct Record<'a> {
 pub fn annotate(
     analyzer: &mut MptcpAnalyzer,
     frame: &Frame,
-    segment: &Segment<'_>,
+    segment: &CapturedSegment<'_>,
 ) -> Option<Annotation> {
-    let header_len = segment.header.header_len();
-    let payload = segment.tcp.segment.get(header_len..).unwrap_or(&[]);
+    let payload = segment.payload();
     analyzer.segment(&MptcpSegment {
         frame: frame.number,
         time_ns: time_ns(frame),
@@ -132,7 +131,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
                     return Ok(());
                 }
             };
-            match examine(frame, ParseMode::Lossless, &mut skipped) {
+            match examine(frame, ParseMode::Lossless) {
                 Examined::Segment(segment) => {
                     annotate(&mut analyzer, frame, &segment);
                     done.extend(analyzer.take_finished());
@@ -149,7 +148,7 @@ pub fn run(args: &Args) -> io::Result<Exit> {
                         e.message()
                     ));
                 }
-                Examined::Skipped => {}
+                Examined::Skipped(reason) => skipped.count(reason),
             }
             Ok(())
         });

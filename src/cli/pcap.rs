@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use tcpwire::option::Malformed;
 
 use serde::Serialize;
-use tcpwire::capture::{find_tcp, Decapsulated, Frame, TcpInFrame};
+use tcpwire::capture::{examine, CapturedSegment, Examined, Frame};
 use tcpwire::checksum::ChecksumVerdict;
 use tcpwire::harness::Skipped;
 use tcpwire::signature::SignatureVerdict;
 use tcpwire::wire::options_with_offsets;
-use tcpwire::{Error, ParseMode, TcpHeader, TcpOption};
+use tcpwire::{ParseMode, TcpHeader, TcpOption};
 
 use super::input::{captures, WalkError};
 use super::json::{Addr, Timestamp};
@@ -67,99 +67,6 @@ input cannot be read or is not a capture (the other files are still read).
 Examples:
   tcpwire pcap capture.pcapng | jq -c 'select(.header.flags.syn) | .header.options'
   tcpdump -w - -U tcp | tcpwire pcap -";
-
-/// Where a TCP segment's header could not be given.
-pub enum SegmentError {
-    /// The capture holds less of the segment than the IP header declares (the snap length cut
-    /// it, or the IP length is bogus), and the header is not all there.
-    CutShort(Error),
-    /// The fixed header is unusable (data offset below 5, or past the segment's end).
-    Unusable(Error),
-    /// Strict parsing met a malformed option.
-    Strict(Error),
-    /// The frame's link or IP layer cannot be read (an empty record, or one cut inside those
-    /// headers), so whether it holds TCP is unknown.
-    BelowTcp(String),
-}
-
-impl SegmentError {
-    /// The message for the error line.
-    pub fn message(&self) -> String {
-        match self {
-            SegmentError::CutShort(e) => format!("TCP header not captured whole: {e}"),
-            SegmentError::Unusable(e) => format!("unusable TCP header: {e}"),
-            SegmentError::Strict(e) => format!("malformed option (strict parsing): {e}"),
-            SegmentError::BelowTcp(detail) => format!("unreadable link or IP layer: {detail}"),
-        }
-    }
-}
-
-/// A TCP segment found in a frame, with its header parsed.
-pub struct Segment<'a> {
-    /// Where it was found.
-    pub tcp: TcpInFrame<'a>,
-    /// The header.
-    pub header: TcpHeader,
-    /// The payload length: from the captured bytes, or from the IP header when cut short.
-    pub payload_len: usize,
-    /// The checksum verdict (`not_checkable` when the segment was cut short).
-    pub checksum: ChecksumVerdict,
-}
-
-/// What a frame holds, as far as TCP goes.
-// Short-lived, on the stack: boxing the header would put a heap allocation on every frame.
-#[allow(clippy::large_enum_variant)]
-pub enum Examined<'a> {
-    /// A TCP segment whose header was parsed.
-    Segment(Segment<'a>),
-    /// A TCP segment whose header could not be given.
-    Error(SegmentError),
-    /// No TCP segment; the reason was counted in the `Skipped` given.
-    Skipped,
-}
-
-/// Finds and parses the TCP segment of a frame; counts the frames without one in `skipped`
-/// (the caller counts segment errors).
-pub fn examine<'a>(frame: &'a Frame, mode: ParseMode, skipped: &mut Skipped) -> Examined<'a> {
-    let tcp = match find_tcp(frame.linktype, &frame.data) {
-        Decapsulated::Tcp(tcp) => tcp,
-        Decapsulated::Fragment => {
-            skipped.fragments += 1;
-            return Examined::Skipped;
-        }
-        Decapsulated::NotTcp => {
-            skipped.not_tcp += 1;
-            return Examined::Skipped;
-        }
-        Decapsulated::UnsupportedLinktype(_) => {
-            skipped.unsupported_linktype += 1;
-            return Examined::Skipped;
-        }
-        Decapsulated::Malformed(detail) => {
-            // A bad record (empty, or cut inside its link or IP header): an error line.
-            return Examined::Error(SegmentError::BelowTcp(detail));
-        }
-    };
-    let header = match TcpHeader::parse_prefix(tcp.segment, mode) {
-        Ok((header, _)) => header,
-        Err(e @ Error::MalformedOption { .. }) => {
-            return Examined::Error(SegmentError::Strict(e));
-        }
-        Err(e @ (Error::TooShort { .. } | Error::DataOffsetBeyondInput { .. }))
-            if tcp.truncated =>
-        {
-            return Examined::Error(SegmentError::CutShort(e));
-        }
-        Err(e) => return Examined::Error(SegmentError::Unusable(e)),
-    };
-    let (payload_len, checksum) = tcp.payload_and_verdict(frame, header.header_len());
-    Examined::Segment(Segment {
-        tcp,
-        header,
-        payload_len,
-        checksum,
-    })
-}
 
 /// One segment's JSON line.
 #[derive(Serialize)]
@@ -322,7 +229,7 @@ fn decode_input(
                 return report_error(out, bad.frame(), bad.to_string());
             }
         };
-        match examine(frame, mode, &mut skipped) {
+        match examine(frame, mode) {
             Examined::Segment(segment) => {
                 segments += 1;
                 let signatures = verifier
@@ -338,7 +245,10 @@ fn decode_input(
                 errors += 1;
                 report_error(out, frame.number, e.message())
             }
-            Examined::Skipped => Ok(()),
+            Examined::Skipped(reason) => {
+                skipped.count(reason);
+                Ok(())
+            }
         }
     });
     match walked {
@@ -371,7 +281,7 @@ fn write_segment(
     out: &mut impl Write,
     file: Option<&str>,
     frame: &Frame,
-    segment: &Segment<'_>,
+    segment: &CapturedSegment<'_>,
     signatures: super::trust::LineVerdicts,
     mptcp: Option<tcpwire::analysis::mptcp::Annotation>,
 ) -> io::Result<()> {

@@ -13,8 +13,8 @@ use tcpwire::wire::options_with_offsets;
 use tcpwire::{Flags, MptcpSubtype, ParseMode, TcpOption, TcpOptionKind};
 
 use super::input::{captures, WalkError};
-use super::pcap::{examine, Examined, SegmentError};
 use super::{stdout, write_json_line, Exit};
+use tcpwire::capture::{examine, Examined, SegmentError};
 
 /// Arguments of `tcpwire stats`.
 #[derive(clap::Args, Debug)]
@@ -68,13 +68,13 @@ impl Stats {
     /// Counts one frame.
     fn record(&mut self, frame: &tcpwire::capture::Frame) {
         self.frames += 1;
-        let segment = match examine(frame, ParseMode::Lossless, &mut self.skipped) {
+        let segment = match examine(frame, ParseMode::Lossless) {
             Examined::Segment(segment) => segment,
             Examined::Error(SegmentError::CutShort(_)) => {
                 return self.skipped.header_cut_short += 1
             }
             Examined::Error(_) => return self.skipped.header_unusable += 1,
-            Examined::Skipped => return,
+            Examined::Skipped(reason) => return self.skipped.count(reason),
         };
         self.segments += 1;
         if segment.tcp.truncated {

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use tcpwire::capture::{examine, CapturedSegment, Examined};
 use tcpwire::checksum::ChecksumVerdict;
 use tcpwire::signature::ao::{AoKey, AoVerifier};
 use tcpwire::signature::md5::{self, Md5Keys};
@@ -112,7 +113,7 @@ impl Verifier {
     pub fn line_verdicts(
         &mut self,
         frame: &tcpwire::capture::Frame,
-        segment: &super::pcap::Segment<'_>,
+        segment: &CapturedSegment<'_>,
     ) -> LineVerdicts {
         let verdicts = (!segment.tcp.truncated).then(|| {
             let (secs, nanos) = frame.timestamp;
@@ -226,10 +227,7 @@ pub struct StrictChecksums {
 impl StrictChecksums {
     /// Checks one frame's segment, if it holds one whose header parses.
     pub fn record(&mut self, frame: &tcpwire::capture::Frame) {
-        let mut skipped = tcpwire::harness::Skipped::default();
-        if let super::pcap::Examined::Segment(segment) =
-            super::pcap::examine(frame, tcpwire::ParseMode::Lossless, &mut skipped)
-        {
+        if let Examined::Segment(segment) = examine(frame, tcpwire::ParseMode::Lossless) {
             let verdict = segment.checksum.strict();
             self.counts.add(verdict, false);
             if !matches!(verdict, ChecksumVerdict::Ok | ChecksumVerdict::NotCheckable) {
