@@ -81,6 +81,7 @@
 use std::io::Write;
 
 use arrow_array::RecordBatch;
+use arrow_schema::ArrowError;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -451,6 +452,12 @@ const CAPTURE_COLUMNS: [&str; 16] = [
     "mptcp_events",
 ];
 
+/// The most segments one call of [`segment_batch`] takes. A row's variable-width columns hold
+/// at most about a kilobyte (a 60-byte header, names and problems of at most 40 options, an
+/// error message), so a batch of this many rows stays within the 2 GiB that 32-bit offsets
+/// address.
+pub const MAX_SEGMENT_BATCH_ROWS: usize = 1 << 20;
+
 /// Raw TCP segments (each a header and its payload, as [`TcpHeader::parse_with`] takes them)
 /// as one record batch: row `i` is segment `i`, with the columns of [`schema`] that belong to
 /// the segment itself (every column but the capture's: `file`, `frame`, `timestamp`,
@@ -459,27 +466,43 @@ const CAPTURE_COLUMNS: [&str; 16] = [
 /// not parse in `mode` is an error row, as in a capture's table: `error` holds the reason and
 /// the header columns are null. `payload_len` is the segment's length after its header.
 ///
-/// Every row's `header_bytes` is held in one Arrow buffer whose offsets are 32-bit: keep
-/// batches to millions of segments, not billions.
+/// The columns of variable width (`header_bytes`, the options' bytes and names, `error`) hold
+/// their rows in Arrow buffers whose offsets are 32-bit, so a call takes at most
+/// [`MAX_SEGMENT_BATCH_ROWS`] segments (more is an error, not a panic): pass a larger input in
+/// batches.
 ///
 /// ```
 /// use tcpwire::columnar::segment_batch;
 /// let syn = tcpwire::from_hex(
 ///     "c35001bb0000000100000000a002faf000000000020405b40402080a000000010000000001030307",
 /// ).unwrap();
-/// let batch = segment_batch([syn.as_slice(), &syn[..10]], tcpwire::ParseMode::Lossless);
+/// let batch = segment_batch([syn.as_slice(), &syn[..10]], tcpwire::ParseMode::Lossless)?;
 /// assert_eq!(batch.num_rows(), 2);
 /// assert_eq!(batch.column_by_name("error").unwrap().null_count(), 1);
 /// assert!(batch.column_by_name("src").is_none());
+/// # Ok::<(), tcpwire::columnar::arrow_schema::ArrowError>(())
 /// ```
 pub fn segment_batch<'a>(
     segments: impl IntoIterator<Item = &'a [u8]>,
     mode: ParseMode,
-) -> RecordBatch {
+) -> Result<RecordBatch, ArrowError> {
+    let segments = segments.into_iter();
+    let too_many = || {
+        ArrowError::InvalidArgumentError(format!(
+            "segment_batch takes at most {MAX_SEGMENT_BATCH_ROWS} segments a call; \
+             pass the segments in batches"
+        ))
+    };
+    if segments.size_hint().0 > MAX_SEGMENT_BATCH_ROWS {
+        return Err(too_many());
+    }
     let mut builder = BatchBuilder::new();
     // Projected away below; `::` is the address whose text is cheapest to write.
     let nowhere = std::net::IpAddr::from(std::net::Ipv6Addr::UNSPECIFIED);
-    for (i, bytes) in segments.into_iter().enumerate() {
+    for (i, bytes) in segments.enumerate() {
+        if i >= MAX_SEGMENT_BATCH_ROWS {
+            return Err(too_many());
+        }
         let frame = i as u64 + 1;
         match TcpHeader::parse_with(bytes, mode) {
             Ok(header) => builder.push_segment(&SegmentRow {
@@ -506,8 +529,5 @@ pub fn segment_batch<'a>(
     let keep: Vec<usize> = (0..batch.num_columns())
         .filter(|&i| !CAPTURE_COLUMNS.contains(&batch.schema_ref().field(i).name().as_str()))
         .collect();
-    // The indices come from the batch itself, so projecting cannot fail.
-    batch
-        .project(&keep)
-        .unwrap_or_else(|e| panic!("tcpwire::columnar projects its own batch: {e}"))
+    batch.project(&keep)
 }

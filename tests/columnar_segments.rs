@@ -10,7 +10,9 @@ use tcpwire::capture::CaptureReader;
 use tcpwire::columnar::arrow_array::cast::AsArray;
 use tcpwire::columnar::arrow_array::types::UInt32Type;
 use tcpwire::columnar::arrow_array::{Array, RecordBatch};
-use tcpwire::columnar::{schema, segment_batch, CaptureBatches, ExportOptions};
+use tcpwire::columnar::{
+    schema, segment_batch, CaptureBatches, ExportOptions, MAX_SEGMENT_BATCH_ROWS,
+};
 use tcpwire::{ParseMode, TcpHeader};
 
 /// The columns of the capture table that describe the capture, not the segment.
@@ -43,7 +45,7 @@ fn corpus() -> Vec<PathBuf> {
 
 #[test]
 fn the_schema_is_the_tables_without_the_capture_columns() {
-    let batch = segment_batch(std::iter::empty(), ParseMode::Lossless);
+    let batch = segment_batch(std::iter::empty(), ParseMode::Lossless).unwrap();
     assert_eq!(batch.num_rows(), 0);
     let expected: Vec<_> = schema()
         .fields()
@@ -73,7 +75,8 @@ fn every_corpus_segment_gives_the_capture_tables_row() {
         let raw = segment_batch(
             segments.iter().map(|(s, _)| s.as_slice()),
             ParseMode::Lossless,
-        );
+        )
+        .unwrap();
         assert_eq!(raw.num_rows(), segments.len(), "{name}");
         assert_eq!(
             raw.column_by_name("error").unwrap().null_count(),
@@ -136,7 +139,7 @@ fn segments_that_do_not_parse_are_error_rows() {
     bad_option[20..24].copy_from_slice(&[8, 0, 0, 0]);
     let segments: [&[u8]; 4] = [&syn, &syn[..10], &bad_option, b""];
 
-    let lossless = segment_batch(segments, ParseMode::Lossless);
+    let lossless = segment_batch(segments, ParseMode::Lossless).unwrap();
     let errors = lossless.column_by_name("error").unwrap().as_string::<i32>();
     let valid: Vec<bool> = (0..4).map(|i| errors.is_null(i)).collect();
     assert_eq!(valid, [true, false, true, false]);
@@ -149,10 +152,24 @@ fn segments_that_do_not_parse_are_error_rows() {
         .as_list::<i32>();
     assert_eq!(malformed.value(2).len(), 1);
 
-    let strict = segment_batch(segments, ParseMode::Strict);
+    let strict = segment_batch(segments, ParseMode::Strict).unwrap();
     let errors = strict.column_by_name("error").unwrap().as_string::<i32>();
     assert!(errors.is_null(0));
     assert!(errors
         .value(2)
         .starts_with("malformed option (strict parsing): "));
+}
+
+/// More segments than 32-bit offsets can hold is an error, before any row is built.
+#[test]
+fn segment_batch_refuses_more_rows_than_it_can_hold() {
+    let header = [0u8; 20];
+    let too_many = std::iter::repeat_n(header.as_slice(), MAX_SEGMENT_BATCH_ROWS + 1);
+    let e = segment_batch(too_many, ParseMode::Lossless).unwrap_err();
+    assert!(e.to_string().contains("at most 1048576 segments"), "{e}");
+    let fine = std::iter::repeat_n(header.as_slice(), 3);
+    assert_eq!(
+        segment_batch(fine, ParseMode::Lossless).unwrap().num_rows(),
+        3
+    );
 }

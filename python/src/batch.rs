@@ -55,7 +55,7 @@ fn batches(
         let schema = if narrow {
             narrow::schema()?
         } else {
-            segment_batch(std::iter::empty(), mode).schema()
+            segment_batch(std::iter::empty(), mode)?.schema()
         };
         let chunks: Vec<&[&[u8]]> = segments.chunks(batch_rows).collect();
         let threads = match threads {
@@ -69,7 +69,7 @@ fn batches(
                     if narrow {
                         narrow::narrow_batch(&schema, chunk, mode)
                     } else {
-                        Ok(segment_batch(chunk.iter().copied(), mode))
+                        segment_batch(chunk.iter().copied(), mode)
                     }
                 })
                 .collect()
