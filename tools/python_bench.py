@@ -11,6 +11,8 @@ Rows (cost per segment, the best of --repeat passes over the same segments):
   decoded by Rust into its kind's class (``Mss``, ``Timestamps``, ``Dss``, ...).
 - tcpwire parse + every option's fields: the above, then ``o.to_dict()`` for each option (all
   fields as Python values, the JSON form).
+- one field: ``o.tsval`` of each Timestamps option of the corpus (per option, not per
+  segment; the option's other fields are not made).
 - tcpwire parse + every option's fields as attributes: each of the option class's field
   attributes read (``o.tsval``, ``o.tsecr``; ``None`` for one a form leaves out).
 - dpkt: ``dpkt.tcp.TCP(b)`` then ``dpkt.tcp.parse_opts(t.opts)``: (kind, bytes) pairs, no
@@ -99,6 +101,11 @@ def run_tcpwire_attributes(data):
         for o in parse(b).header.options:
             for name in getters[type(o)]:
                 getattr(o, name, None)
+
+
+def run_field_reads(options):
+    for o in options:
+        o.tsval
 
 
 def run_tcpwire_typical(data):
@@ -224,6 +231,8 @@ def main():
     rows.append(("tcpwire parse + every option's fields as attributes", attributes, f"{typed / attributes:.2f}x"))
     rows.append(("dpkt TCP() + parse_opts()", dpkt_ns, f"{dpkt_ns / typed:.1f}x slower ({dpkt_ns / fields:.1f}x vs fields, {dpkt_ns / attributes:.1f}x vs attributes)"))
     rows.append(("scapy TCP() + .options", scapy_ns, f"{scapy_ns / typed:.0f}x slower ({scapy_ns / fields:.0f}x vs fields)"))
+    stamps = [o for b in segments for o in tcpwire.TcpSegment.parse_lossless(b).header.options if type(o) is tcpwire.Timestamps]
+    rows.append((f"one field: Timestamps .tsval ({len(stamps)} options, ns per option)", best(run_field_reads, stamps, args.repeat), ""))
     typical = best(run_tcpwire_typical, segments, args.repeat)
     dpkt_typical = best(run_dpkt_typical, segments, args.repeat)
     rows.append(("tcpwire, typed options, ports, numbers, flags, payload", typical, "1.00x"))
