@@ -178,7 +178,9 @@ pub struct SegmentRow<'a> {
 /// How captures are exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExportOptions {
-    /// Rows per batch (default 8,192): the builders' share of memory.
+    /// Rows per batch (default 8,192): the builders' share of memory. At most
+    /// [`MAX_BATCH_ROWS`] (fewer for a file name longer than a kilobyte): a larger value is
+    /// taken as that most.
     pub batch_rows: usize,
     /// Rows per Parquet row group (default 65,536): the writer's share of memory (encoded and
     /// compressed), and the unit engines skip or read in parallel.
@@ -265,7 +267,7 @@ impl CaptureBatches {
             reader: Some(reader),
             file: file.to_string(),
             options: ExportOptions {
-                batch_rows: options.batch_rows.max(1),
+                batch_rows: options.batch_rows.clamp(1, max_capture_rows(file)),
                 ..*options
             },
             builder: BatchBuilder::new(),
@@ -452,11 +454,18 @@ const CAPTURE_COLUMNS: [&str; 16] = [
     "mptcp_events",
 ];
 
-/// The most segments one call of [`segment_batch`] takes. A row's variable-width columns hold
-/// at most about a kilobyte (a 60-byte header, names and problems of at most 40 options, an
-/// error message), so a batch of this many rows stays within the 2 GiB that 32-bit offsets
-/// address.
-pub const MAX_SEGMENT_BATCH_ROWS: usize = 1 << 20;
+/// The most rows of one record batch ([`segment_batch`], [`ExportOptions::batch_rows`]). A
+/// row holds at most about a kilobyte in any one variable-width column (a 60-byte header, the
+/// names and problems of at most 40 options, an error message; a capture's rows also the file
+/// name), and those columns address their bytes with 32-bit offsets (2 GiB a column): this
+/// many rows keep a column under 1 GiB.
+pub const MAX_BATCH_ROWS: usize = 1 << 20;
+
+/// The most rows of a capture's batch whose `file` column holds `file`.
+fn max_capture_rows(file: &str) -> usize {
+    let per_row = 1024usize.saturating_add(file.len());
+    MAX_BATCH_ROWS.min(i32::MAX.unsigned_abs() as usize / per_row)
+}
 
 /// Raw TCP segments (each a header and its payload, as [`TcpHeader::parse_with`] takes them)
 /// as one record batch: row `i` is segment `i`, with the columns of [`schema`] that belong to
@@ -468,7 +477,7 @@ pub const MAX_SEGMENT_BATCH_ROWS: usize = 1 << 20;
 ///
 /// The columns of variable width (`header_bytes`, the options' bytes and names, `error`) hold
 /// their rows in Arrow buffers whose offsets are 32-bit, so a call takes at most
-/// [`MAX_SEGMENT_BATCH_ROWS`] segments (more is an error, not a panic): pass a larger input in
+/// [`MAX_BATCH_ROWS`] segments (more is an error, not a panic): pass a larger input in
 /// batches.
 ///
 /// ```
@@ -489,18 +498,18 @@ pub fn segment_batch<'a>(
     let segments = segments.into_iter();
     let too_many = || {
         ArrowError::InvalidArgumentError(format!(
-            "segment_batch takes at most {MAX_SEGMENT_BATCH_ROWS} segments a call; \
+            "segment_batch takes at most {MAX_BATCH_ROWS} segments a call; \
              pass the segments in batches"
         ))
     };
-    if segments.size_hint().0 > MAX_SEGMENT_BATCH_ROWS {
+    if segments.size_hint().0 > MAX_BATCH_ROWS {
         return Err(too_many());
     }
     let mut builder = BatchBuilder::new();
     // Projected away below; `::` is the address whose text is cheapest to write.
     let nowhere = std::net::IpAddr::from(std::net::Ipv6Addr::UNSPECIFIED);
     for (i, bytes) in segments.enumerate() {
-        if i >= MAX_SEGMENT_BATCH_ROWS {
+        if i >= MAX_BATCH_ROWS {
             return Err(too_many());
         }
         let frame = i as u64 + 1;

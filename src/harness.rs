@@ -377,10 +377,12 @@ mod capture {
         pub fn record(&mut self, frame: &Frame) {
             let tcp = match find_tcp(frame.linktype, &frame.data) {
                 Decapsulated::Tcp(tcp) => tcp,
-                Decapsulated::Fragment => return self.skipped.fragments += 1,
-                Decapsulated::NotTcp => return self.skipped.not_tcp += 1,
-                Decapsulated::UnsupportedLinktype(_) => {
-                    return self.skipped.unsupported_linktype += 1
+                Decapsulated::Fragment => return self.skipped.count(SkipReason::Fragment),
+                Decapsulated::NotTcp => return self.skipped.count(SkipReason::NotTcp),
+                Decapsulated::UnsupportedLinktype(linktype) => {
+                    return self
+                        .skipped
+                        .count(SkipReason::UnsupportedLinktype(linktype))
                 }
                 Decapsulated::Malformed(_) => return self.skipped.malformed_below_tcp += 1,
             };

@@ -10,9 +10,7 @@ use tcpwire::capture::CaptureReader;
 use tcpwire::columnar::arrow_array::cast::AsArray;
 use tcpwire::columnar::arrow_array::types::UInt32Type;
 use tcpwire::columnar::arrow_array::{Array, RecordBatch};
-use tcpwire::columnar::{
-    schema, segment_batch, CaptureBatches, ExportOptions, MAX_SEGMENT_BATCH_ROWS,
-};
+use tcpwire::columnar::{schema, segment_batch, CaptureBatches, ExportOptions, MAX_BATCH_ROWS};
 use tcpwire::{ParseMode, TcpHeader};
 
 /// The columns of the capture table that describe the capture, not the segment.
@@ -164,7 +162,7 @@ fn segments_that_do_not_parse_are_error_rows() {
 #[test]
 fn segment_batch_refuses_more_rows_than_it_can_hold() {
     let header = [0u8; 20];
-    let too_many = std::iter::repeat_n(header.as_slice(), MAX_SEGMENT_BATCH_ROWS + 1);
+    let too_many = std::iter::repeat_n(header.as_slice(), MAX_BATCH_ROWS + 1);
     let e = segment_batch(too_many, ParseMode::Lossless).unwrap_err();
     assert!(e.to_string().contains("at most 1048576 segments"), "{e}");
     let fine = std::iter::repeat_n(header.as_slice(), 3);

@@ -13,8 +13,10 @@ Rows (cost per segment, the best of --repeat passes over the same segments):
   fields as Python values, the JSON form).
 - one field: ``o.tsval`` of each Timestamps option of the corpus (per option, not per
   segment; the option's other fields are not made).
-- tcpwire parse + every option's fields as attributes: each of the option class's field
-  attributes read (``o.tsval``, ``o.tsecr``; ``None`` for one a form leaves out).
+- tcpwire parse + every option's fields as attributes: each field attribute of the option's
+  own class read (``o.tsval``, ``o.tsecr``; ``None`` for one a form leaves out), not the
+  ``kind`` of every option nor the ``reserved`` of the MPTCP base class, which ``to_dict()``
+  also gives.
 - dpkt: ``dpkt.tcp.TCP(b)`` then ``dpkt.tcp.parse_opts(t.opts)``: (kind, bytes) pairs, no
   option decoded.
 - with ports, numbers, flags and payload: both of the above, then the source and destination

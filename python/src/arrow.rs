@@ -6,6 +6,7 @@ use pyo3::types::PyCapsule;
 use tcpwire::columnar::arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use tcpwire::columnar::arrow_array::{RecordBatch, RecordBatchIterator};
 use tcpwire::columnar::arrow_schema::SchemaRef;
+use tcpwire::columnar::MAX_BATCH_ROWS;
 
 /// Record batches of tcpwire's columnar table, made in Rust, for any Arrow consumer:
 /// `pyarrow.table(batches)`, `polars.DataFrame(batches)`, `duckdb.arrow(batches)` read them
@@ -63,6 +64,17 @@ impl PyArrowBatches {
             self.schema.fields().len()
         )
     }
+}
+
+/// Reads a `batch_rows` argument: at least one row, at most `tcpwire::columnar::MAX_BATCH_ROWS`
+/// (the bound of Arrow's 32-bit offsets).
+pub(crate) fn batch_rows_arg(rows: usize) -> PyResult<usize> {
+    if !(1..=MAX_BATCH_ROWS).contains(&rows) {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "batch_rows must be between 1 and {MAX_BATCH_ROWS}, not {rows}"
+        )));
+    }
+    Ok(rows)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -9,7 +9,7 @@ use tcpwire::columnar::arrow_schema::ArrowError;
 use tcpwire::columnar::segment_batch;
 use tcpwire::ParseMode;
 
-use crate::arrow::PyArrowBatches;
+use crate::arrow::{batch_rows_arg, PyArrowBatches};
 use crate::header::PyTcpSegment;
 use crate::narrow;
 use crate::parse_mode;
@@ -110,20 +110,6 @@ fn narrow_layout(layout: &str) -> PyResult<bool> {
     }
 }
 
-/// The most rows a batch may have: a row adds at most 60 bytes to a binary column (a header,
-/// or its options), and a batch's binary columns have 32-bit offsets.
-const MAX_BATCH_ROWS: usize = 1 << 24;
-
-/// Reads a batch size: at least one row, at most [`MAX_BATCH_ROWS`].
-fn batch_rows(rows: usize) -> PyResult<usize> {
-    if !(1..=MAX_BATCH_ROWS).contains(&rows) {
-        return Err(PyValueError::new_err(format!(
-            "batch_rows must be between 1 and {MAX_BATCH_ROWS}, not {rows}"
-        )));
-    }
-    Ok(rows)
-}
-
 /// Many segments held in one `bytes` object as record batches of tcpwire's segment columns,
 /// with no Python object made per segment. Segment `i` is `data[offsets[i]:offsets[i + 1]]`; `offsets` is the bytes of
 /// native-endian signed 64-bit integers (`array.array("q", ...)`, a numpy `int64` array's
@@ -142,7 +128,7 @@ fn segment_batches(
 ) -> PyResult<PyArrowBatches> {
     let mode = parse_mode(mode)?;
     let narrow = narrow_layout(layout)?;
-    let rows = self::batch_rows(batch_rows)?;
+    let rows = batch_rows_arg(batch_rows)?;
     if offsets.len() % 8 != 0 {
         return Err(PyValueError::new_err(format!(
             "offsets must be 64-bit integers: {} bytes is not a multiple of 8",
@@ -201,7 +187,7 @@ fn segment_list_batches<'py>(
 ) -> PyResult<PyArrowBatches> {
     let mode = parse_mode(mode)?;
     let narrow = narrow_layout(layout)?;
-    let rows = self::batch_rows(batch_rows)?;
+    let rows = batch_rows_arg(batch_rows)?;
     let mut items = Vec::new();
     for (i, item) in segments.try_iter()?.enumerate() {
         let item = item?;

@@ -13,7 +13,7 @@ use tcpwire::option::Malformed;
 use tcpwire::wire::options_with_offsets;
 use tcpwire::{ParseMode, TcpOption};
 
-use crate::arrow::PyArrowBatches;
+use crate::arrow::{batch_rows_arg, PyArrowBatches};
 use crate::errors::{parse_error, CaptureError as PyCaptureError};
 use crate::header::PyTcpHeader;
 use crate::parse_mode;
@@ -288,7 +288,7 @@ fn capture_batches(
     batch_rows: usize,
 ) -> PyResult<PyArrowBatches> {
     let options = ExportOptions {
-        batch_rows: batch_rows.max(1),
+        batch_rows: batch_rows_arg(batch_rows)?,
         mode: parse_mode(mode)?,
         ..ExportOptions::default()
     };

@@ -53,8 +53,7 @@ impl<'py> SerializeStruct for Picking<'py, '_> {
     }
 }
 
-/// An option whose form is not a record has no fields to pick (NOP, EOL and SACK-permitted
-/// are written as a unit in the human-readable form, and have none).
+/// Every option's human-readable form is a record (a struct); any other form is an error.
 fn no_record<T>() -> Result<T, PythonizeError> {
     Err(ser::Error::custom("the option's form is not a record"))
 }

@@ -591,9 +591,15 @@ impl PyTcpSegment {
     fn payload(&self, py: Python<'_>) -> Py<PyBytes> {
         match &self.payload {
             Payload::Bytes(bytes) => bytes.clone_ref(py),
-            Payload::Parsed { object, .. } => object
-                .get_or_init(|| PyBytes::new(py, self.payload_bytes(py)).unbind())
-                .clone_ref(py),
+            Payload::Parsed { object, .. } => {
+                if let Some(bytes) = object.get() {
+                    return bytes.clone_ref(py);
+                }
+                // Made outside the cell's initializer: Python code (a collection) may run while
+                // a Python object is allocated.
+                let bytes = PyBytes::new(py, self.payload_bytes(py)).unbind();
+                object.get_or_init(|| bytes).clone_ref(py)
+            }
         }
     }
 
@@ -635,7 +641,7 @@ impl PyTcpSegment {
     }
 
     fn __len__(&self, py: Python<'_>) -> usize {
-        self.header.get().header().header_len() + self.payload_bytes(py).len()
+        self.header.get().header_len() + self.payload_bytes(py).len()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use pyo3::PyClassInitializer;
 use pythonize::{depythonize, pythonize};
 
@@ -117,21 +117,36 @@ fn typed_field<'py>(
     Ok(value)
 }
 
-/// The record field `name` of an option object, as its attribute: picked alone from the record
-/// (or read from the record's dict when `to_dict` or `repr` built it already); `None` when the
-/// option's record has no such field.
+/// The record field `name` of an option object, as its attribute: picked alone from the
+/// option's record, a new object each time (a list or dict read from an option cannot change
+/// it); `None` when the option's record has no such field.
 fn field<'py>(slf: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = slf.py();
-    let this = slf.cast::<PyTcpOption>()?.get();
-    let value = match this.record.get() {
-        Some(record) => record.bind(py).get_item(name)?,
-        None => match pick(py, &this.option, name) {
-            Ok(value) => value,
-            // A form that is not a record: read the dict, which any form makes.
-            Err(_) => this.record(py)?.bind(py).get_item(name)?,
-        },
-    };
-    value.map(|value| typed_field(py, name, value)).transpose()
+    let option = &slf.cast::<PyTcpOption>()?.get().option;
+    pick(py, option, name)?
+        .map(|value| typed_field(py, name, value))
+        .transpose()
+}
+
+/// A copy of a record value whose lists and dicts are new too, so that what a caller changes
+/// is not the record an option keeps for its `repr`.
+fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let copy = PyDict::new(py);
+        for (key, item) in dict.iter() {
+            copy.set_item(key, fresh(&item)?)?;
+        }
+        return Ok(copy.into_any());
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        let items = list
+            .iter()
+            .map(|item| fresh(&item))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyList::new(py, items)?.into_any());
+    }
+    Ok(value.clone())
 }
 
 /// Builds an option from constructor keywords: the record with `"type"` (and `"mptcp"`) set
@@ -207,7 +222,7 @@ impl PyTcpOption {
 
     /// The option as the crate's JSON record (a new dict each call).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.record(py)?.bind(py).copy()
+        Ok(fresh(self.record(py)?.bind(py).as_any())?.cast_into::<PyDict>()?)
     }
 
     /// Parses one option (strict: a malformed option raises `ParseError`).
@@ -501,7 +516,7 @@ option_classes! {
     /// Any kind tcpwire does not decode: `kind`, `data`.
     PyUnknown = TcpOption::Unknown(_) => "Unknown", "unknown" [data];
     /// An option decoded by a user codec (Rust only; never made by the Python parsers).
-    PyCustom = TcpOption::Custom(_) => "Custom", "custom" [name, bytes];
+    PyCustom = TcpOption::Custom(_) => "Custom", "custom" [bytes, mptcp_subtype, fields];
     /// An option that breaks its framing or its specification (lossless parsing), kept byte
     /// for byte: `kind`, `bytes`, `reason`.
     PyMalformed = TcpOption::Malformed(_) => "Malformed", "malformed" [bytes, reason];
@@ -513,7 +528,7 @@ mptcp_classes! {
     /// MPTCP subtype 1, MP_JOIN: `form` (`syn`, `syn_ack`, `ack`) and its fields.
     PyMpJoin = MptcpOption::MpJoin(_) => "MpJoin", "mp_join" [form, backup, address_id, receiver_token, sender_random, sender_truncated_hmac, sender_hmac];
     /// MPTCP subtype 2, DSS: `data_ack`, `mapping`, `data_fin`, ...
-    PyDss = MptcpOption::Dss(_) => "Dss", "dss" [data_fin, data_ack, data_ack_8_bytes, dsn_8_bytes, mapping, checksum];
+    PyDss = MptcpOption::Dss(_) => "Dss", "dss" [data_fin, data_ack, data_ack_8_bytes, dsn_8_bytes, mapping];
     /// MPTCP subtype 3, ADD_ADDR (v0 or v1 layout): `address_id`, `address`, `port`, ...
     PyAddAddr = MptcpOption::AddAddr(_) => "AddAddr", "add_addr" [version, echo, address_id, address, port, truncated_hmac];
     /// MPTCP subtype 4, REMOVE_ADDR: `address_ids`.

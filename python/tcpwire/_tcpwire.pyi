@@ -194,8 +194,12 @@ class Unknown(TcpOption):
     def __init__(self, **fields: Any) -> None: ...
 
 class Custom(TcpOption):
-    name: str
+    """An option of a codec registered in Rust. `name` is the type name ("custom"), as on every
+    option; the codec's name is `to_dict()["name"]`."""
+
     bytes: bytes
+    mptcp_subtype: Optional[int]
+    fields: Optional[Dict[str, Any]]
     def __init__(self, **fields: Any) -> None: ...
 
 class Malformed(TcpOption):
@@ -228,7 +232,6 @@ class Dss(Mptcp):
     data_ack_8_bytes: bool
     dsn_8_bytes: bool
     mapping: Optional[Dict[str, Any]]
-    checksum: Optional[int]
     def __init__(self, **fields: Any) -> None: ...
 
 class AddAddr(Mptcp):

@@ -232,3 +232,32 @@ def test_payload_is_the_bytes_after_the_header():
     assert tcpwire.TcpSegment.parse(Frame(data)).payload == b"GET / HTTP/1.1\r\n"
     with pytest.raises(TypeError):
         tcpwire.TcpSegment.parse(bytearray(data))
+
+
+def test_every_stub_field_is_in_some_record():
+    """A field the stubs declare is one the record has, for each class the corpus holds."""
+    seen = {}
+    for option in OPTIONS:
+        for klass in type(option).__mro__:
+            seen.setdefault(klass.__name__, set()).update(option.to_dict())
+    for name, fields in STUB_FIELDS.items():
+        if name in seen and name != "TcpOption":
+            assert set(fields) <= seen[name], (name, set(fields) - seen[name])
+
+
+def test_custom_option_keeps_the_type_name():
+    custom = tcpwire.TcpOption.from_dict({"type": "custom", "name": "acme", "bytes": "fd04abcd"})
+    assert type(custom) is tcpwire.Custom
+    assert custom.name == "custom" and custom.to_dict()["name"] == "acme"
+    assert custom.bytes == bytes.fromhex("fd04abcd") and custom.mptcp_subtype is None
+    assert custom.to_bytes() == bytes.fromhex("fd04abcd")
+
+
+def test_values_read_from_an_option_are_its_own_copies():
+    sack = tcpwire.TcpOption.parse(bytes.fromhex("050a0000000100000002"))
+    record = sack.to_dict()
+    sack.blocks.append("x")
+    sack.to_dict()["blocks"].append("y")
+    repr(sack)
+    sack.blocks.append("z")
+    assert sack.to_dict() == record and sack.blocks == [{"left": 1, "right": 2}]

@@ -243,9 +243,13 @@ def test_bad_arguments():
         tcpwire.parse_batch([SYN, "text"])
     with pytest.raises(ValueError, match="mode"):
         tcpwire.parse_batch([SYN], mode="loose")
-    for rows in (0, 2**24 + 1):
-        with pytest.raises(ValueError, match="batch_rows must be between 1 and 16777216"):
+    for rows in (0, 2**20 + 1):
+        with pytest.raises(ValueError, match="batch_rows must be between 1 and 1048576"):
             tcpwire.parse_batch([SYN], batch_rows=rows)
+        with pytest.raises(ValueError, match="batch_rows must be between 1 and 1048576"):
+            tcpwire.parse_batch([SYN], batch_rows=rows, layout="narrow")
+        with pytest.raises(ValueError, match="batch_rows must be between 1 and 1048576"):
+            tcpwire.to_arrow(str(CORPUS[0]), batch_rows=rows)
 
 
 NARROW_OPTION_FIELDS = ["kind", "offset", "length", "raw", "mptcp_subtype"]
