@@ -1,11 +1,11 @@
 //! `TcpOption` and one Python class per option kind and per MPTCP subtype.
 //!
 //! Every class holds the Rust value. Its fields are the crate's serde record (the JSON form,
-//! `{"kind": 2, "type": "mss", "mss": 1460}`), built once per object by a serde serializer
-//! that makes Python objects directly: `to_dict()` is that record, and attribute access reads
-//! it, with byte strings as `bytes` and 64-bit sequence numbers as `int` (JSON carries them as
-//! hex and decimal text). So every kind's fields have one definition, the Rust serde form, and
-//! the Python classes cannot drift from it.
+//! `{"kind": 2, "type": "mss", "mss": 1460}`), made by a serde serializer that builds Python
+//! objects directly: `to_dict()` is that record, and each field's getter picks its one value
+//! out of it (`field`), with byte strings as `bytes` and 64-bit sequence numbers as `int` (JSON
+//! carries them as hex and decimal text). So every kind's fields have one definition, the Rust
+//! serde form, and the Python classes cannot drift from it.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 use pyo3::PyClassInitializer;
 use pythonize::{depythonize, pythonize};
 
@@ -61,24 +61,36 @@ const KIND_SHOWN: &[&str] = &[
 #[pyclass(subclass, frozen, module = "tcpwire", name = "TcpOption")]
 pub struct PyTcpOption {
     pub(crate) option: TcpOption,
-    record: OnceLock<Py<PyDict>>,
+    /// The record of a field-less option (`{"kind": 1, "type": "nop"}`), made once: those
+    /// objects are shared by every header. Other records are made on each call, so that no
+    /// list or dict a caller was given is kept by the option.
+    unit_record: OnceLock<Py<PyDict>>,
 }
 
 impl PyTcpOption {
     fn new(option: TcpOption) -> Self {
         PyTcpOption {
             option,
-            record: OnceLock::new(),
+            unit_record: OnceLock::new(),
         }
     }
 
-    /// The serde record of the option, built on first use.
-    fn record<'a>(&'a self, py: Python<'_>) -> PyResult<&'a Py<PyDict>> {
-        if let Some(record) = self.record.get() {
-            return Ok(record);
+    /// The option's serde record, a dict of its own to the caller.
+    fn record<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let unit = matches!(
+            self.option,
+            TcpOption::Eol | TcpOption::Nop | TcpOption::SackPermitted | TcpOption::PocPermitted
+        );
+        if !unit {
+            return Ok(pythonize(py, &self.option)?.cast_into::<PyDict>()?);
         }
-        let dict = pythonize(py, &self.option)?.cast_into::<PyDict>()?.unbind();
-        Ok(self.record.get_or_init(|| dict))
+        if let Some(record) = self.unit_record.get() {
+            return record.bind(py).copy();
+        }
+        let dict = pythonize(py, &self.option)?.cast_into::<PyDict>()?;
+        let copy = dict.copy()?;
+        self.unit_record.get_or_init(|| dict.unbind());
+        Ok(copy)
     }
 }
 
@@ -126,27 +138,6 @@ fn field<'py>(slf: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py,
     pick(py, option, name)?
         .map(|value| typed_field(py, name, value))
         .transpose()
-}
-
-/// A copy of a record value whose lists and dicts are new too, so that what a caller changes
-/// is not the record an option keeps for its `repr`.
-fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = value.py();
-    if let Ok(dict) = value.cast::<PyDict>() {
-        let copy = PyDict::new(py);
-        for (key, item) in dict.iter() {
-            copy.set_item(key, fresh(&item)?)?;
-        }
-        return Ok(copy.into_any());
-    }
-    if let Ok(list) = value.cast::<PyList>() {
-        let items = list
-            .iter()
-            .map(|item| fresh(&item))
-            .collect::<PyResult<Vec<_>>>()?;
-        return Ok(PyList::new(py, items)?.into_any());
-    }
-    Ok(value.clone())
 }
 
 /// Builds an option from constructor keywords: the record with `"type"` (and `"mptcp"`) set
@@ -222,7 +213,7 @@ impl PyTcpOption {
 
     /// The option as the crate's JSON record (a new dict each call).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        Ok(fresh(self.record(py)?.bind(py).as_any())?.cast_into::<PyDict>()?)
+        self.record(py)
     }
 
     /// Parses one option (strict: a malformed option raises `ParseError`).
@@ -280,7 +271,7 @@ impl PyTcpOption {
         let show_kind = KIND_SHOWN.contains(&this.option.name());
         let show_subtype = matches!(&this.option, TcpOption::Mptcp(MptcpOption::Unassigned(_)));
         let mut first = true;
-        for (key, value) in this.record(py)?.bind(py).iter() {
+        for (key, value) in this.record(py)?.iter() {
             let key = key.cast::<PyString>()?.to_cow()?.into_owned();
             let hidden = match &*key {
                 "type" | "mptcp" => true,
