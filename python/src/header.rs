@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::{PyBytes, PyTuple, PyType};
 use pythonize::{depythonize, pythonize};
 
 use tcpwire::{Flags, ParseMode, TcpHeader, TcpHeaderView, TcpSegment};
@@ -144,6 +144,20 @@ impl PyFlags {
 
     fn __repr__(&self) -> String {
         format!("Flags({})", self.flags)
+    }
+
+    /// Pickling: `Flags(bits)`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> (Bound<'py, PyType>, (u16,)) {
+        (slf.get_type(), (slf.get().flags.bits(),))
+    }
+
+    /// Immutable: a copy is the object itself.
+    fn __copy__<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
+        slf.clone()
+    }
+
+    fn __deepcopy__<'py>(slf: &Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        slf.clone()
     }
 
     fn __str__(&self) -> String {
@@ -471,6 +485,34 @@ impl PyTcpHeader {
         self.header().hash(&mut hasher);
         hasher.finish()
     }
+
+    /// Pickling: a parsed header by its bytes (`parse_lossless`), another by its record
+    /// (`from_dict`).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let this = slf.get();
+        match this.wire.as_ref().and_then(|w| w.bytes.get(..w.len)) {
+            Some(bytes) => Ok((
+                slf.get_type().getattr("parse_lossless")?,
+                PyTuple::new(py, [PyBytes::new(py, bytes)])?,
+            )),
+            None => Ok((
+                slf.get_type().getattr("from_dict")?,
+                PyTuple::new(py, [pythonize(py, this.header())?])?,
+            )),
+        }
+    }
+
+    /// Immutable: a copy is the object itself.
+    fn __copy__<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
+        slf.clone()
+    }
+
+    fn __deepcopy__<'py>(slf: &Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        slf.clone()
+    }
 }
 
 /// A TCP segment: its header and the payload after it.
@@ -668,6 +710,34 @@ impl PyTcpSegment {
         self.header.get().header().hash(&mut hasher);
         self.payload_bytes(py).hash(&mut hasher);
         hasher.finish()
+    }
+
+    /// Pickling: a parsed segment by the bytes it was parsed from (`parse_lossless`), another
+    /// by its record (`from_dict`).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let this = slf.get();
+        match &this.payload {
+            Payload::Parsed { input, .. } => Ok((
+                slf.get_type().getattr("parse_lossless")?,
+                PyTuple::new(py, [input.clone_ref(py)])?,
+            )),
+            Payload::Bytes(_) => Ok((
+                slf.get_type().getattr("from_dict")?,
+                PyTuple::new(py, [pythonize(py, &this.segment(py))?])?,
+            )),
+        }
+    }
+
+    /// Immutable: a copy is the object itself.
+    fn __copy__<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
+        slf.clone()
+    }
+
+    fn __deepcopy__<'py>(slf: &Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        slf.clone()
     }
 }
 

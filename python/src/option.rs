@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use pyo3::PyClassInitializer;
 use pythonize::{depythonize, pythonize};
 
@@ -308,6 +308,24 @@ impl PyTcpOption {
         let mut hasher = DefaultHasher::new();
         self.option.hash(&mut hasher);
         hasher.finish()
+    }
+
+    /// Pickling: the option by its record (`TcpOption.from_dict`).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let from_dict = py.get_type::<PyTcpOption>().getattr("from_dict")?;
+        Ok((from_dict, PyTuple::new(py, [slf.get().record(py)?])?))
+    }
+
+    /// Immutable: a copy is the object itself.
+    fn __copy__<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
+        slf.clone()
+    }
+
+    fn __deepcopy__<'py>(slf: &Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        slf.clone()
     }
 }
 

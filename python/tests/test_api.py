@@ -261,3 +261,23 @@ def test_values_read_from_an_option_are_its_own_copies():
     repr(sack)
     sack.blocks.append("z")
     assert sack.to_dict() == record and sack.blocks == [{"left": 1, "right": 2}]
+
+
+def test_pickle_and_copy():
+    """Every value class pickles (multiprocessing, caches) and copies as itself (immutable)."""
+    import copy
+    import pickle
+
+    built = tcpwire.Builder().ports(50000, 443).seq(1).syn().mss(1460).nop().window_scale(7).build()
+    values = [built, built.header, built.header.flags, tcpwire.TcpSegment(built.header, b"xyz")]
+    for path in CORPUS:
+        for seg in tcpwire.from_pcap(str(path)):
+            parsed = tcpwire.TcpSegment.parse_lossless(seg.segment_bytes)
+            values += [parsed, parsed.header, seg.header, *parsed.header.options]
+    for value in values:
+        back = pickle.loads(pickle.dumps(value))
+        assert type(back) is type(value) and back == value, repr(value)
+        if isinstance(value, tcpwire.TcpSegment):
+            assert back.to_bytes() == value.to_bytes() and back.payload == value.payload
+        assert copy.copy(value) is value and copy.deepcopy(value) is value
+    assert pickle.loads(pickle.dumps(tcpwire.Nop())) is tcpwire.TcpOption.parse(b"\x01")
