@@ -433,6 +433,11 @@ impl PyTcpHeader {
         Ok(PyBytes::new(py, &bytes))
     }
 
+    /// `bytes(x)`: the wire bytes, as `to_bytes()`.
+    fn __bytes__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.to_bytes(py)
+    }
+
     /// The header as the crate's JSON form (`tcpwire pcap`'s `"header"`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize(py, &self.header())?)
@@ -655,6 +660,11 @@ impl PyTcpSegment {
             .map_err(|e| encode_error(&e))?;
         bytes.extend_from_slice(self.payload_bytes(py));
         Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// `bytes(x)`: the wire bytes, as `to_bytes()`.
+    fn __bytes__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.to_bytes(py)
     }
 
     /// `{"header": {...}, "payload": "<hex>"}`, the crate's JSON form.

@@ -211,6 +211,11 @@ impl PyTcpOption {
         Ok(PyBytes::new(py, &bytes))
     }
 
+    /// `bytes(x)`: the wire bytes, as `to_bytes()`.
+    fn __bytes__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.to_bytes(py)
+    }
+
     /// The option as the crate's JSON record (a new dict each call).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.record(py)

@@ -280,4 +280,6 @@ def test_pickle_and_copy():
         if isinstance(value, tcpwire.TcpSegment):
             assert back.to_bytes() == value.to_bytes() and back.payload == value.payload
         assert copy.copy(value) is value and copy.deepcopy(value) is value
+        if not isinstance(value, tcpwire.Flags):
+            assert bytes(value) == value.to_bytes()
     assert pickle.loads(pickle.dumps(tcpwire.Nop())) is tcpwire.TcpOption.parse(b"\x01")
