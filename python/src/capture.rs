@@ -4,19 +4,20 @@
 use std::net::IpAddr;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use pythonize::pythonize;
 
 use tcpwire::capture::{CaptureError, CaptureReader, Examined, Frame, SegmentError};
+use tcpwire::checksum::ChecksumVerdict;
 use tcpwire::columnar::{CaptureBatches, ExportOptions};
 use tcpwire::option::Malformed;
 use tcpwire::wire::options_with_offsets;
-use tcpwire::{ParseMode, TcpOption};
+use tcpwire::{ParseMode, TcpHeader, TcpOption};
 
 use crate::arrow::{batch_rows_arg, PyArrowBatches};
 use crate::errors::{parse_error, CaptureError as PyCaptureError};
 use crate::header::PyTcpHeader;
-use crate::parse_mode;
+use crate::{ip_address, parse_mode};
 
 /// A malformed option of a captured segment: kind, offset, problem, reason.
 type MalformedEntry = (u8, usize, &'static str, String);
@@ -125,6 +126,41 @@ impl PyCapturedSegment {
         Ok(d)
     }
 
+    /// Pickling: rebuilt from its fields (`malformed` is worked out again from the header).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let this = slf.get();
+        let rebuild = py
+            .import("tcpwire._tcpwire")?
+            .getattr("_captured_segment")?;
+        let fields = (
+            this.frame,
+            this.timestamp,
+            this.ip_version,
+            this.src.to_string(),
+            this.dst.to_string(),
+            this.header.clone_ref(py),
+            this.payload.clone_ref(py),
+            this.segment_bytes.clone_ref(py),
+            this.payload_len,
+            this.truncated,
+            this.checksum_verdict,
+            this.super_segment,
+        );
+        Ok((rebuild, fields.into_pyobject(py)?))
+    }
+
+    /// Immutable: a copy is the object itself.
+    fn __copy__<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
+        slf.clone()
+    }
+
+    fn __deepcopy__<'py>(slf: &Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        slf.clone()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<CapturedSegment frame {} {} > {}: {} checksum {}>",
@@ -135,6 +171,61 @@ impl PyCapturedSegment {
             self.checksum_verdict
         )
     }
+}
+
+/// The malformed options of a header, with their offsets (`CapturedSegment.malformed`).
+fn malformed_entries(header: &TcpHeader) -> Vec<MalformedEntry> {
+    options_with_offsets(header)
+        .filter_map(|(offset, option)| match option {
+            TcpOption::Malformed(Malformed { kind, reason, .. }) => {
+                Some((*kind, offset, reason.name(), reason.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Rebuilds a `CapturedSegment` from what its `__reduce__` gives (unpickling).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn _captured_segment(
+    frame: u64,
+    timestamp: (u64, u32),
+    ip_version: u8,
+    src: &Bound<'_, PyAny>,
+    dst: &Bound<'_, PyAny>,
+    header: Py<PyTcpHeader>,
+    payload: Py<PyBytes>,
+    segment_bytes: Py<PyBytes>,
+    payload_len: usize,
+    truncated: bool,
+    checksum_verdict: &str,
+    super_segment: bool,
+) -> PyResult<PyCapturedSegment> {
+    let verdict = ChecksumVerdict::ALL
+        .into_iter()
+        .find(|v| v.name() == checksum_verdict)
+        .ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "{checksum_verdict:?} is not a checksum verdict"
+            ))
+        })?;
+    let malformed = malformed_entries(header.get().header());
+    Ok(PyCapturedSegment {
+        frame,
+        timestamp,
+        ip_version,
+        src: ip_address(src)?,
+        dst: ip_address(dst)?,
+        header,
+        payload,
+        segment_bytes,
+        payload_len,
+        truncated,
+        checksum_verdict: verdict.name(),
+        super_segment,
+        malformed,
+    })
 }
 
 /// What one frame gave.
@@ -151,14 +242,7 @@ fn examine(py: Python<'_>, frame: &Frame, mode: ParseMode) -> PyResult<Found> {
         Examined::Error(e) => return Ok(Found::Error(e)),
         Examined::Skipped(_) => return Ok(Found::Nothing),
     };
-    let malformed = options_with_offsets(&segment.header)
-        .filter_map(|(offset, option)| match option {
-            TcpOption::Malformed(Malformed { kind, reason, .. }) => {
-                Some((*kind, offset, reason.name(), reason.to_string()))
-            }
-            _ => None,
-        })
-        .collect();
+    let malformed = malformed_entries(&segment.header);
     let payload = PyBytes::new(py, segment.payload()).unbind();
     let tcp = segment.tcp;
     Ok(Found::Segment(PyCapturedSegment {
@@ -303,5 +387,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCaptureIterator>()?;
     m.add_function(wrap_pyfunction!(from_pcap, m)?)?;
     m.add_function(wrap_pyfunction!(capture_batches, m)?)?;
+    m.add_function(wrap_pyfunction!(_captured_segment, m)?)?;
     Ok(())
 }

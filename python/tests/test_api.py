@@ -274,6 +274,10 @@ def test_pickle_and_copy():
         for seg in tcpwire.from_pcap(str(path)):
             parsed = tcpwire.TcpSegment.parse_lossless(seg.segment_bytes)
             values += [parsed, parsed.header, seg.header, *parsed.header.options]
+            back = pickle.loads(pickle.dumps(seg))
+            assert back.to_dict() == seg.to_dict() and back.timestamp_ns == seg.timestamp_ns
+            assert (back.payload, back.segment_bytes, back.malformed) == (seg.payload, seg.segment_bytes, seg.malformed)
+            assert copy.deepcopy(seg) is seg
     for value in values:
         back = pickle.loads(pickle.dumps(value))
         assert type(back) is type(value) and back == value, repr(value)
