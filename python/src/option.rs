@@ -77,11 +77,7 @@ impl PyTcpOption {
 
     /// The option's serde record, a dict of its own to the caller.
     fn record<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let unit = matches!(
-            self.option,
-            TcpOption::Eol | TcpOption::Nop | TcpOption::SackPermitted | TcpOption::PocPermitted
-        );
-        if !unit {
+        if !is_unit(&self.option) {
             return Ok(pythonize(py, &self.option)?.cast_into::<PyDict>()?);
         }
         if let Some(record) = self.unit_record.get() {
@@ -572,25 +568,31 @@ struct SharedUnits {
 /// Made on first use by the interpreter that imports the module.
 static SHARED_UNITS: PyOnceLock<SharedUnits> = PyOnceLock::new();
 
+/// Whether the option is one of the field-less kinds that [`SharedUnits`] holds.
+fn is_unit(option: &TcpOption) -> bool {
+    matches!(
+        option,
+        TcpOption::Eol | TcpOption::Nop | TcpOption::SackPermitted | TcpOption::PocPermitted
+    )
+}
+
 /// The Python object of any option: an instance of its kind's (or subtype's) class.
 ///
 /// A field-less option is immutable and equal to every other of its kind, so all of them are
 /// one shared object: NOPs are half the options of real traffic (10,802 of the corpus's 20,165),
 /// and sharing them spares a header an allocation per NOP.
 pub(crate) fn wrap_option(py: Python<'_>, option: TcpOption) -> PyResult<Bound<'_, PyAny>> {
-    let shared = match option {
-        TcpOption::Eol | TcpOption::Nop | TcpOption::SackPermitted | TcpOption::PocPermitted => {
-            SHARED_UNITS.get_or_try_init(py, || -> PyResult<SharedUnits> {
-                Ok(SharedUnits {
-                    eol: new_plain(py, TcpOption::Eol)?.unbind(),
-                    nop: new_plain(py, TcpOption::Nop)?.unbind(),
-                    sack_permitted: new_plain(py, TcpOption::SackPermitted)?.unbind(),
-                    poc_permitted: new_plain(py, TcpOption::PocPermitted)?.unbind(),
-                })
-            })?
-        }
-        _ => return new_plain(py, option),
-    };
+    if !is_unit(&option) {
+        return new_plain(py, option);
+    }
+    let shared = SHARED_UNITS.get_or_try_init(py, || -> PyResult<SharedUnits> {
+        Ok(SharedUnits {
+            eol: new_plain(py, TcpOption::Eol)?.unbind(),
+            nop: new_plain(py, TcpOption::Nop)?.unbind(),
+            sack_permitted: new_plain(py, TcpOption::SackPermitted)?.unbind(),
+            poc_permitted: new_plain(py, TcpOption::PocPermitted)?.unbind(),
+        })
+    })?;
     let unit = match option {
         TcpOption::Eol => &shared.eol,
         TcpOption::Nop => &shared.nop,
